@@ -1,0 +1,29 @@
+import { ValidationPipe } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Logger } from 'nestjs-pino';
+import { AppModule, type AppModuleOptions } from './app.module.js';
+import { AllExceptionsFilter } from './common/http/all-exceptions.filter.js';
+import { setupOpenApi } from './openapi.js';
+import { VERSION } from './version.js';
+
+/** Builds the configured application (not listening yet); used by main.ts and the tests. */
+export async function createApp(options: AppModuleOptions): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(options), {
+    bufferLogs: true,
+    abortOnError: false,
+  });
+  app.useLogger(app.get(Logger));
+  app.disable('x-powered-by');
+  app.useGlobalFilters(new AllExceptionsFilter());
+  app.useGlobalPipes(new ValidationPipe({ whitelist: true, transform: true }));
+  setupOpenApi(app, VERSION);
+  return app;
+}
+
+/** The base URL to print for a listening app. */
+export function listeningUrl(app: NestExpressApplication, host: string): string {
+  const address = app.getHttpServer().address() as { port: number } | null;
+  const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
+  return `http://${shown}:${address?.port ?? 0}`;
+}

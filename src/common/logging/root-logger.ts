@@ -1,0 +1,29 @@
+import { pino, type DestinationStream, type Logger } from 'pino';
+import PinoPretty from 'pino-pretty';
+import type { AppConfig } from '../../config/app.config.js';
+import { redactPaths } from './redaction.js';
+
+/**
+ * The process's one pino logger: JSON lines, or pretty single lines when LOG_FORMAT=pretty.
+ * Authorization and cookie headers and secret fields (passwords, tokens) are redacted.
+ * `stream` replaces stdout (tests capture log output this way).
+ */
+export function createRootLogger(app: AppConfig, stream?: DestinationStream): Logger {
+  const options = {
+    level: app.logLevel,
+    redact: { paths: redactPaths(), censor: '[Redacted]' },
+    base: { pid: process.pid },
+  };
+  if (stream) return pino(options, stream);
+  if (app.logFormat === 'pretty') {
+    // In-process pretty printing: development only, so no worker thread is worth it.
+    const pretty = PinoPretty({
+      singleLine: true,
+      translateTime: 'SYS:HH:MM:ss.l',
+      ignore: 'pid,hostname',
+      sync: true,
+    });
+    return pino(options, pretty);
+  }
+  return pino(options);
+}

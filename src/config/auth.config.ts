@@ -1,0 +1,43 @@
+import { Allow, IsNotEmpty, MinLength, ValidateIf } from 'class-validator';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { AppConfig } from './app.config.js';
+import { type Env, validateEnv } from './env-validation.js';
+
+class AuthEnv {
+  @Allow() NODE_ENV?: string;
+
+  @ValidateIf((env: AuthEnv) => env.NODE_ENV === 'production' || env.JWT_SECRET !== undefined)
+  // Decorators run bottom-up: presence is checked before the length.
+  @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters long' })
+  @IsNotEmpty({ message: 'JWT_SECRET is required when NODE_ENV=production' })
+  JWT_SECRET?: string;
+}
+
+export interface AuthConfig {
+  jwtSecret: string;
+  /** True when the secret was generated and kept under DATA_DIR (never in production). */
+  jwtSecretGenerated: boolean;
+}
+
+/** Reads the secret kept under DATA_DIR, creating it (mode 0600) on first use. */
+function generatedSecret(dataDir: string): string {
+  const file = path.join(dataDir, 'jwt-secret');
+  try {
+    const existing = fs.readFileSync(file, 'utf8').trim();
+    if (existing.length >= 32) return existing;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  fs.mkdirSync(dataDir, { recursive: true });
+  const secret = randomBytes(48).toString('base64url');
+  fs.writeFileSync(file, `${secret}\n`, { mode: 0o600 });
+  return secret;
+}
+
+export function authConfig(env: Env, app: AppConfig): AuthConfig {
+  const e = validateEnv(AuthEnv, env);
+  if (e.JWT_SECRET !== undefined) return { jwtSecret: e.JWT_SECRET, jwtSecretGenerated: false };
+  return { jwtSecret: generatedSecret(app.dataDir), jwtSecretGenerated: true };
+}

@@ -1,0 +1,24 @@
+import { type AppConfig, appConfig } from './app.config.js';
+import { type AuthConfig, authConfig } from './auth.config.js';
+import { type DatabaseConfig, databaseConfig } from './database.config.js';
+import type { Env } from './env-validation.js';
+
+/** The whole validated configuration, one section per concern. */
+export interface Config {
+  app: AppConfig;
+  database: DatabaseConfig;
+  auth: AuthConfig;
+}
+
+/** Validates `env` (normally `process.env`); throws a ConfigError naming the first bad variable. */
+export function loadConfig(env: Env): Config {
+  const app = appConfig(env);
+  return {
+    app,
+    database: databaseConfig(env),
+    auth: authConfig(env, app),
+  };
+}
+
+/** Injection token for the Config object. */
+export const CONFIG = Symbol('CONFIG');
