@@ -1,5 +1,7 @@
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { DataSource } from 'typeorm';
 import { migrations } from '../migrations/index.js';
 import { dataSourceOptions } from '../src/database/data-source.options.js';
@@ -53,4 +55,27 @@ describe('migrations', () => {
     await ds.runMigrations({ transaction: 'each' });
     expect(await schemaSnapshot()).toEqual(full);
   });
+});
+
+describe('migration scripts (ormconfig.ts through the TypeORM CLI)', () => {
+  const run = promisify(execFile);
+  const npmRun = async (script: string, databaseUrl: string) =>
+    (
+      await run('npm', ['run', '--silent', script], {
+        env: { ...process.env, DATABASE_URL: databaseUrl },
+      })
+    ).stdout;
+
+  it('run, show and revert work against DATABASE_URL', async () => {
+    const url = await createTestDatabase(null);
+    try {
+      expect(await npmRun('migration:run', url)).toContain('has been executed successfully');
+      const shown = await npmRun('migration:show', url);
+      for (const m of migrations) expect(shown).toMatch(new RegExp(`\\[X\\] \\d+ ${m.name}`));
+      expect(await npmRun('migration:revert', url)).toContain('has been reverted successfully');
+      expect(await npmRun('migration:show', url)).toContain(`[ ] ${migrations.at(-1)!.name}`);
+    } finally {
+      await dropTestDatabase(url);
+    }
+  }, 60_000);
 });
