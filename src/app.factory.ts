@@ -5,6 +5,7 @@ import { Logger } from 'nestjs-pino';
 import { AppModule, type AppModuleOptions } from './app.module.js';
 import { AllExceptionsFilter } from './common/http/all-exceptions.filter.js';
 import { setupOpenApi } from './openapi.js';
+import { PhoenixWsAdapter } from './realtime/transport/phoenix-ws.adapter.js';
 import { VERSION } from './version.js';
 
 /** Builds the configured application (not listening yet); used by main.ts and the tests. */
@@ -15,6 +16,7 @@ export async function createApp(options: AppModuleOptions): Promise<NestExpressA
   });
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
+  app.useWebSocketAdapter(new PhoenixWsAdapter(app));
   app.useGlobalFilters(new AllExceptionsFilter());
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, transform: true }));
   setupOpenApi(app, VERSION);

@@ -1,16 +1,19 @@
-import { type DynamicModule, Module } from '@nestjs/common';
+import { type DynamicModule, Module, type ModuleMetadata } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { LoggingModule } from './common/logging/logging.module.js';
 import { ConfigModule } from './config/config.module.js';
 import type { Config } from './config/config.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
+import { RealtimeModule } from './realtime/realtime.module.js';
 
 export interface AppModuleOptions {
   config: Config;
   /** The database actually used (DATABASE_URL or the embedded server's URL). */
   databaseUrl: string;
   logger: Logger;
+  /** More modules (tests add test-only channels this way). */
+  imports?: ModuleMetadata['imports'];
 }
 
 @Module({})
@@ -23,6 +26,8 @@ export class AppModule {
         LoggingModule.forRoot(options.logger),
         DatabaseModule.forRoot(options.databaseUrl),
         HealthModule,
+        RealtimeModule,
+        ...(options.imports ?? []),
       ],
     };
   }

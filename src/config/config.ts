@@ -2,12 +2,14 @@ import { type AppConfig, appConfig } from './app.config.js';
 import { type AuthConfig, authConfig } from './auth.config.js';
 import { type DatabaseConfig, databaseConfig } from './database.config.js';
 import type { Env } from './env-validation.js';
+import { type RealtimeConfig, realtimeConfig } from './realtime.config.js';
 
 /** The whole validated configuration, one section per concern. */
 export interface Config {
   app: AppConfig;
   database: DatabaseConfig;
   auth: AuthConfig;
+  realtime: RealtimeConfig;
 }
 
 /** Validates `env` (normally `process.env`); throws a ConfigError naming the first bad variable. */
@@ -17,6 +19,7 @@ export function loadConfig(env: Env): Config {
     app,
     database: databaseConfig(env),
     auth: authConfig(env, app),
+    realtime: realtimeConfig(env),
   };
 }
 

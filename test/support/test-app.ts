@@ -1,3 +1,4 @@
+import type { ModuleMetadata } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Writable } from 'node:stream';
 import { createApp } from '../../src/app.factory.js';
@@ -9,6 +10,8 @@ export interface TestApp {
   app: NestExpressApplication;
   /** http://127.0.0.1:<port> */
   url: string;
+  /** ws://127.0.0.1:<port>/socket (the phoenix client appends /websocket) */
+  socketUrl: string;
   port: number;
   databaseUrl: string;
   /** Every log line written so far, parsed. */
@@ -31,7 +34,7 @@ export const TEST_ENV: Record<string, string> = {
  */
 export async function startTestApp(
   env: Record<string, string> = {},
-  options: { databaseUrl?: string } = {},
+  options: { databaseUrl?: string; imports?: ModuleMetadata['imports'] } = {},
 ): Promise<TestApp> {
   const databaseUrl = options.databaseUrl ?? (await createTestDatabase());
   const config = loadConfig({ ...TEST_ENV, ...env, DATABASE_URL: databaseUrl });
@@ -43,13 +46,14 @@ export async function startTestApp(
     },
   });
   const logger = createRootLogger(config.app, sink);
-  const app = await createApp({ config, databaseUrl, logger });
+  const app = await createApp({ config, databaseUrl, logger, imports: options.imports });
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as { port: number };
   return {
     app,
     port,
     url: `http://127.0.0.1:${port}`,
+    socketUrl: `ws://127.0.0.1:${port}/socket`,
     databaseUrl,
     get logs() {
       return raw

@@ -1,0 +1,34 @@
+import { IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import { parseOriginAllowlist } from '../realtime/transport/handshake.js';
+import { ConfigError, type Env, validateEnv } from './env-validation.js';
+
+class RealtimeEnv {
+  @IsOptional() @IsString() WS_ALLOWED_ORIGINS?: string;
+  @IsOptional() @IsInt() @Min(1) @Max(10_000) WS_MAX_CHANNELS?: number;
+  @IsOptional() @IsInt() @Min(1024) @Max(64 * 1024 * 1024) WS_MAX_FRAME_BYTES?: number;
+  @IsOptional() @IsInt() @Min(100) @Max(3_600_000) WS_IDLE_TIMEOUT_MS?: number;
+}
+
+export interface RealtimeConfig {
+  /** Allowed `Origin`s for the WebSocket upgrade; undefined: any. */
+  allowedOrigins: string[] | undefined;
+  maxChannels: number;
+  maxFrameBytes: number;
+  idleTimeoutMs: number;
+}
+
+export function realtimeConfig(env: Env): RealtimeConfig {
+  const e = validateEnv(RealtimeEnv, env);
+  let allowedOrigins: string[] | undefined;
+  try {
+    allowedOrigins = parseOriginAllowlist(e.WS_ALLOWED_ORIGINS);
+  } catch (error) {
+    throw new ConfigError('WS_ALLOWED_ORIGINS', (error as Error).message);
+  }
+  return {
+    allowedOrigins,
+    maxChannels: e.WS_MAX_CHANNELS ?? 100,
+    maxFrameBytes: e.WS_MAX_FRAME_BYTES ?? 1024 * 1024,
+    idleTimeoutMs: e.WS_IDLE_TIMEOUT_MS ?? 60_000,
+  };
+}

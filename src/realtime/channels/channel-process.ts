@@ -1,0 +1,279 @@
+import type { Logger } from '@nestjs/common';
+import type { Broadcast } from '../pubsub/broadcast.js';
+import type { PubSub, Subscriber } from '../pubsub/pubsub.js';
+import { Binary, type Frame, type Message, PHX } from '../transport/message.js';
+import type { Serializer } from '../transport/serializer.js';
+import { ChannelContext, type ChannelOps, type TerminateReason } from './channel-context.js';
+import type { ChannelDefinition } from './channel-registry.js';
+import { error, ok, type Reply, replyForError, toReply } from './reply.js';
+import type { SocketInfo } from './socket-info.js';
+
+/** What a channel needs from its connection. */
+export interface ChannelHost {
+  readonly serializer: Serializer;
+  readonly socket: SocketInfo;
+  readonly pubsub: PubSub;
+  readonly logger: Logger;
+  send(message: Message): void;
+  write(frame: Frame): void;
+  removeChannel(channel: ChannelProcess): void;
+}
+
+type Handler = (...args: unknown[]) => unknown;
+
+function assertPayload(payload: unknown): void {
+  if (payload instanceof Binary) return;
+  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
+    throw new TypeError('push and broadcast payloads must be JSON objects or binary');
+  }
+}
+
+/**
+ * One channel incarnation on one socket: runs its handlers one message at a time (in order),
+ * turns their results into replies, and receives the topic's broadcasts (fastlane, or through
+ * the channel's outgoing hook).
+ */
+export class ChannelProcess implements Subscriber, ChannelOps {
+  readonly ctx: ChannelContext;
+  private state: 'joining' | 'joined' | 'closed' = 'joining';
+  /** Pushes made while the join handler runs; sent after the join reply. */
+  private pending: Message[] = [];
+  private readonly inbox: Array<() => Promise<void>> = [];
+  private running = false;
+  private closeRequested = false;
+  private readonly terminators: Array<(reason: TerminateReason) => void> = [];
+
+  constructor(
+    private readonly host: ChannelHost,
+    private readonly definition: ChannelDefinition,
+    readonly topic: string,
+    /** The join_ref as the client sent it (null for some third-party clients). */
+    readonly joinRef: string | null,
+    /** The join_ref put on pushes and replies: the join's join_ref, else its ref. */
+    private readonly pushJoinRef: string | null,
+    params: unknown,
+  ) {
+    this.ctx = new ChannelContext(topic, params, host.socket, this);
+  }
+
+  get alive(): boolean {
+    return this.state !== 'closed';
+  }
+
+  // ── join ────────────────────────────────────────────────────────────────
+
+  /** Runs the join handler. Status "ok" accepts; anything else refuses. */
+  async runJoin(): Promise<Reply> {
+    const method = this.definition.handlers.join;
+    if (method === undefined) return ok({});
+    try {
+      return toReply(await this.call(method, [this.ctx.params, this.ctx])) ?? ok({});
+    } catch (err) {
+      const mapped = replyForError(err);
+      if (mapped) return mapped;
+      this.logFailure('join', err);
+      return error({ reason: 'join crashed' });
+    }
+  }
+
+  /** After the ok join reply was written: subscribe-time pushes go out, events may run. */
+  activate(): void {
+    if (this.state !== 'joining') return;
+    this.state = 'joined';
+    const pending = this.pending;
+    this.pending = [];
+    for (const message of pending) this.host.send(message);
+    if (this.closeRequested) this.schedule(async () => this.closeGracefully('close'));
+  }
+
+  /** The join was refused: clean up what the join handler set up. */
+  discard(): void {
+    this.end('close', false);
+  }
+
+  // ── inbound ─────────────────────────────────────────────────────────────
+
+  /** Queues a client event for its handler. */
+  enqueue(message: Message): void {
+    this.schedule(() => this.handleEvent(message));
+  }
+
+  /** phx_leave: after the queued events, reply ok, then phx_close, then terminate. */
+  leave(ref: string | null): void {
+    this.schedule(async () => {
+      this.sendReply(ref, ok({}));
+      this.closeGracefully('leave');
+    });
+  }
+
+  /** Ends the channel at once, sending nothing (socket closed, duplicate join, shutdown). */
+  kill(reason: TerminateReason): void {
+    this.end(reason, true);
+  }
+
+  private async handleEvent(message: Message): Promise<void> {
+    const { events } = this.definition.handlers;
+    const method = events.get(message.event) ?? events.get('*');
+    if (method === undefined) {
+      this.sendReply(message.ref, error({ reason: 'unknown event' }));
+      return;
+    }
+    let reply: Reply | undefined;
+    try {
+      reply = toReply(await this.call(method, [message.payload, this.ctx, message.event]));
+    } catch (err) {
+      reply = replyForError(err);
+      if (reply === undefined) {
+        this.crash(message.event, err);
+        return;
+      }
+    }
+    if (reply !== undefined) this.sendReply(message.ref, reply);
+    if (this.closeRequested) this.closeGracefully('close');
+  }
+
+  // ── outbound ────────────────────────────────────────────────────────────
+
+  push(event: string, payload: unknown): void {
+    assertPayload(payload);
+    if (this.state === 'closed') return;
+    const message = { joinRef: this.pushJoinRef, ref: null, topic: this.topic, event, payload };
+    if (this.state === 'joining') this.pending.push(message);
+    else this.host.send(message);
+  }
+
+  broadcast(event: string, payload: unknown, excludeSelf: boolean): void {
+    assertPayload(payload);
+    this.host.pubsub.broadcast(this.topic, event, payload, excludeSelf ? this : undefined);
+  }
+
+  close(): void {
+    this.closeRequested = true;
+  }
+
+  onTerminate(callback: (reason: TerminateReason) => void): void {
+    if (this.state === 'closed') callback('close');
+    else this.terminators.push(callback);
+  }
+
+  /** A broadcast on the topic: written as is, or through the channel's outgoing hook. */
+  deliver(broadcast: Broadcast): void {
+    if (this.state !== 'joined') return;
+    const hook = this.definition.handlers.outgoing.get(broadcast.event);
+    if (hook === undefined) {
+      this.host.write(broadcast.frameFor(this.host.serializer));
+      return;
+    }
+    try {
+      const result = this.call(hook, [broadcast.payload, this.ctx, broadcast.event]);
+      if (result instanceof Promise) {
+        result.then(
+          (payload) => this.pushOutgoing(broadcast.event, payload),
+          (err: unknown) => this.crash(broadcast.event, err),
+        );
+      } else {
+        this.pushOutgoing(broadcast.event, result);
+      }
+    } catch (err) {
+      this.crash(broadcast.event, err);
+    }
+  }
+
+  private pushOutgoing(event: string, payload: unknown): void {
+    if (payload !== undefined && this.state === 'joined') this.push(event, payload);
+  }
+
+  private sendReply(ref: string | null, reply: Reply): void {
+    if (this.state === 'closed') return;
+    this.host.send({
+      joinRef: this.pushJoinRef,
+      ref,
+      topic: this.topic,
+      event: PHX.reply,
+      payload: { status: reply.status, response: reply.response },
+    });
+  }
+
+  // ── endings ─────────────────────────────────────────────────────────────
+
+  private closeGracefully(reason: TerminateReason): void {
+    if (this.state === 'closed') return;
+    this.host.send({
+      joinRef: this.joinRef,
+      ref: this.joinRef,
+      topic: this.topic,
+      event: PHX.close,
+      payload: {},
+    });
+    this.end(reason, true);
+  }
+
+  private crash(where: string, err: unknown): void {
+    if (this.state === 'closed') return;
+    this.logFailure(where, err);
+    this.host.send({
+      joinRef: this.joinRef,
+      ref: this.joinRef,
+      topic: this.topic,
+      event: PHX.error,
+      payload: { reason: 'channel_crash' },
+    });
+    this.end('crash', true);
+  }
+
+  private end(reason: TerminateReason, runTerminateHook: boolean): void {
+    if (this.state === 'closed') return;
+    this.state = 'closed';
+    this.inbox.length = 0;
+    this.pending = [];
+    this.host.pubsub.unsubscribe(this.topic, this);
+    this.host.removeChannel(this);
+    for (const callback of this.terminators.splice(0)) {
+      try {
+        callback(reason);
+      } catch (err) {
+        this.logFailure('terminate callback', err);
+      }
+    }
+    const hook = this.definition.handlers.terminate;
+    if (runTerminateHook && hook !== undefined) {
+      Promise.resolve()
+        .then(() => this.call(hook, [reason, this.ctx]))
+        .catch((err: unknown) => this.logFailure('terminate', err));
+    }
+  }
+
+  // ── plumbing ────────────────────────────────────────────────────────────
+
+  private schedule(job: () => Promise<void>): void {
+    if (this.state === 'closed') return;
+    this.inbox.push(job);
+    if (!this.running) void this.drain();
+  }
+
+  private async drain(): Promise<void> {
+    this.running = true;
+    try {
+      while (this.inbox.length > 0 && this.state !== 'closed') {
+        const job = this.inbox.shift()!;
+        try {
+          await job();
+        } catch (err) {
+          this.crash('handler', err);
+        }
+      }
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private call(method: string, args: unknown[]): unknown {
+    const fn = this.definition.instance[method] as Handler;
+    return fn.apply(this.definition.instance, args);
+  }
+
+  private logFailure(where: string, err: unknown): void {
+    const detail = err instanceof Error ? (err.stack ?? err.message) : String(err);
+    this.host.logger.error(`${this.definition.name} ${this.topic} ${where} failed: ${detail}`);
+  }
+}

@@ -1,0 +1,15 @@
+/** Facts about one connection, shared by all its channels. */
+export class SocketInfo<P = unknown> {
+  /** Per-socket state any channel may read and write (Phoenix's socket assigns). */
+  readonly assigns = new Map<string, unknown>();
+
+  constructor(
+    /** What the authenticator accepted: a user, a player, … */
+    readonly principal: P,
+    /** Sockets sharing an id are closed together by RealtimeEndpoint.disconnect(id). */
+    readonly id: string | undefined,
+    readonly vsn: string,
+    readonly transport: 'websocket',
+    readonly remoteAddress: string,
+  ) {}
+}

@@ -1,0 +1,25 @@
+// The realtime layer's public surface: what feature modules use.
+export { RealtimeModule } from './realtime.module.js';
+export { RealtimeEndpoint } from './realtime-endpoint.js';
+export {
+  Channel,
+  Join,
+  On,
+  Outgoing,
+  Terminate,
+  Authenticator,
+} from './channels/channel.decorators.js';
+export { ChannelContext, type TerminateReason } from './channels/channel-context.js';
+export { SocketInfo } from './channels/socket-info.js';
+export { ok, error, reply, noReply, binary, Reply, ChannelReplyError } from './channels/reply.js';
+export { Binary } from './transport/message.js';
+export {
+  accept,
+  refuse,
+  type ConnectRequest,
+  type ConnectResult,
+  type SocketAuthenticator,
+} from './transport/socket-authenticator.js';
+export { Presence } from './presence/presence.service.js';
+export { PubSub } from './pubsub/pubsub.js';
+export { PhoenixWsAdapter } from './transport/phoenix-ws.adapter.js';

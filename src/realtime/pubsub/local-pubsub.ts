@@ -1,0 +1,48 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { Broadcast } from './broadcast.js';
+import { PubSub, type Subscriber } from './pubsub.js';
+
+/** The in-process backplane: one node, synchronous delivery. */
+@Injectable()
+export class LocalPubSub extends PubSub {
+  private readonly logger = new Logger('PubSub');
+  private readonly topics = new Map<string, Set<Subscriber>>();
+
+  subscribe(topic: string, subscriber: Subscriber): void {
+    let subscribers = this.topics.get(topic);
+    if (subscribers === undefined) {
+      subscribers = new Set();
+      this.topics.set(topic, subscribers);
+    }
+    subscribers.add(subscriber);
+  }
+
+  unsubscribe(topic: string, subscriber: Subscriber): void {
+    const subscribers = this.topics.get(topic);
+    if (subscribers?.delete(subscriber) && subscribers.size === 0) this.topics.delete(topic);
+  }
+
+  broadcast(topic: string, event: string, payload: unknown, from?: Subscriber): void {
+    this.localBroadcast(topic, event, payload, from);
+  }
+
+  localBroadcast(topic: string, event: string, payload: unknown, from?: Subscriber): void {
+    const subscribers = this.topics.get(topic);
+    if (subscribers === undefined) return;
+    const broadcast = new Broadcast(topic, event, payload);
+    for (const subscriber of subscribers) {
+      if (subscriber === from) continue;
+      try {
+        subscriber.deliver(broadcast);
+      } catch (error) {
+        this.logger.error(
+          `delivery on ${topic} failed: ${error instanceof Error ? error.stack : String(error)}`,
+        );
+      }
+    }
+  }
+
+  localSubscriberCount(topic: string): number {
+    return this.topics.get(topic)?.size ?? 0;
+  }
+}

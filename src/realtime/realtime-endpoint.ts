@@ -1,0 +1,91 @@
+import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import type { WebSocket } from 'ws';
+import { CONFIG, type Config } from '../config/config.js';
+import { ChannelRegistry } from './channels/channel-registry.js';
+import { PubSub } from './pubsub/pubsub.js';
+import { Connection, socketIdTopic } from './transport/connection.js';
+import type { HandshakeAccepted } from './transport/socket-handshake.js';
+import { WriteBatcher } from './transport/write-batcher.js';
+
+/**
+ * The server side of the realtime layer (Phoenix's Endpoint): broadcasts from anywhere,
+ * disconnecting a principal's sockets, and the live connections (idle sweep, drain).
+ */
+@Injectable()
+export class RealtimeEndpoint implements OnModuleDestroy {
+  private readonly logger = new Logger('Realtime');
+  private readonly connections = new Set<Connection>();
+  private readonly batcher = new WriteBatcher();
+  private sweep: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly pubsub: PubSub,
+    private readonly registry: ChannelRegistry,
+    @Inject(CONFIG) private readonly config: Config,
+  ) {}
+
+  /** Sends `[null, null, topic, event, payload]` to every subscriber, on every node. */
+  broadcast(topic: string, event: string, payload: unknown): void {
+    this.pubsub.broadcast(topic, event, payload);
+  }
+
+  /** Same, this node only. */
+  localBroadcast(topic: string, event: string, payload: unknown): void {
+    this.pubsub.localBroadcast(topic, event, payload);
+  }
+
+  /** Closes every socket whose authenticator gave it this id (close code 1001), on every node. */
+  disconnect(socketId: string): void {
+    this.pubsub.broadcast(socketIdTopic(socketId), 'disconnect', {});
+  }
+
+  get connectionCount(): number {
+    return this.connections.size;
+  }
+
+  /** Takes over an upgraded WebSocket. */
+  accept(ws: WebSocket, handshake: HandshakeAccepted): Connection {
+    const connection = new Connection(ws, handshake.serializer, handshake.socket, {
+      registry: this.registry,
+      pubsub: this.pubsub,
+      batcher: this.batcher,
+      logger: this.logger,
+      maxChannels: this.config.realtime.maxChannels,
+      onClosed: (c) => this.connections.delete(c),
+    });
+    this.connections.add(connection);
+    this.startSweep();
+    return connection;
+  }
+
+  /** Closes every connection with 1012 (service restart); clients reconnect elsewhere. */
+  drain(): void {
+    for (const connection of [...this.connections])
+      connection.close(1012, 'service restart', 'shutdown');
+  }
+
+  onModuleDestroy(): void {
+    this.drain();
+    if (this.sweep) clearInterval(this.sweep);
+    this.sweep = undefined;
+  }
+
+  /** One timer for all sockets: closes those silent for longer than the idle timeout. */
+  private startSweep(): void {
+    if (this.sweep !== undefined) return;
+    const timeout = this.config.realtime.idleTimeoutMs;
+    this.sweep = setInterval(
+      () => {
+        const deadline = Date.now() - timeout;
+        for (const connection of this.connections) {
+          if (connection.lastSeen < deadline) {
+            this.logger.debug(`closing idle socket from ${connection.socket.remoteAddress}`);
+            connection.close(1002, 'idle timeout');
+          }
+        }
+      },
+      Math.max(50, Math.min(1000, Math.floor(timeout / 4))),
+    );
+    this.sweep.unref();
+  }
+}

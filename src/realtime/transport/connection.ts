@@ -1,0 +1,233 @@
+import type { Logger } from '@nestjs/common';
+import type { WebSocket } from 'ws';
+import { type ChannelHost, ChannelProcess } from '../channels/channel-process.js';
+import type { TerminateReason } from '../channels/channel-context.js';
+import type { ChannelRegistry } from '../channels/channel-registry.js';
+import type { SocketInfo } from '../channels/socket-info.js';
+import type { Broadcast } from '../pubsub/broadcast.js';
+import type { PubSub, Subscriber } from '../pubsub/pubsub.js';
+import { type Frame, MalformedFrameError, type Message, PHX } from './message.js';
+import type { Serializer } from './serializer.js';
+import type { WriteBatcher } from './write-batcher.js';
+
+export interface ConnectionDeps {
+  registry: ChannelRegistry;
+  pubsub: PubSub;
+  batcher: WriteBatcher;
+  logger: Logger;
+  maxChannels: number;
+  /** Called once, when the connection has ended. */
+  onClosed(connection: Connection): void;
+}
+
+/** The PubSub topic a socket id subscribes to, so that disconnect(id) reaches every node. */
+export const socketIdTopic = (id: string): string => `phx_socket_id:${id}`;
+
+/**
+ * One client connection (Phoenix's socket process): decodes frames, answers heartbeats, routes
+ * joins, leaves and events to its channels, and writes what they send.
+ */
+export class Connection implements ChannelHost {
+  /** Last time a frame (or ping) arrived, for the shared idle sweep. */
+  lastSeen = Date.now();
+  private readonly channels = new Map<string, ChannelProcess>();
+  /** Frames that arrived while a join handler runs (they wait, as in Phoenix's socket process). */
+  private held: Message[] | undefined;
+  private ended = false;
+  private readonly idSubscriber: Subscriber | undefined;
+
+  constructor(
+    private readonly ws: WebSocket,
+    readonly serializer: Serializer,
+    readonly socket: SocketInfo,
+    private readonly deps: ConnectionDeps,
+  ) {
+    ws.on('message', (data: Buffer, isBinary: boolean) => this.onFrame(data, isBinary));
+    ws.on('ping', () => (this.lastSeen = Date.now()));
+    ws.on('close', () => this.end('socket_closed'));
+    ws.on('error', (err) =>
+      this.logger.debug(`socket error from ${socket.remoteAddress}: ${err.message}`),
+    );
+    if (socket.id !== undefined) {
+      this.idSubscriber = { deliver: (b: Broadcast) => this.onIdBroadcast(b) };
+      deps.pubsub.subscribe(socketIdTopic(socket.id), this.idSubscriber);
+    }
+  }
+
+  get pubsub(): PubSub {
+    return this.deps.pubsub;
+  }
+
+  get logger(): Logger {
+    return this.deps.logger;
+  }
+
+  get channelCount(): number {
+    return this.channels.size;
+  }
+
+  /** Closes the connection with `code`; its channels end at once with `reason`. */
+  close(code: number, reason: string, why: TerminateReason = 'socket_closed'): void {
+    this.end(why);
+    if (this.ws.readyState === this.ws.OPEN || this.ws.readyState === this.ws.CONNECTING)
+      this.ws.close(code, reason);
+  }
+
+  send(message: Message): void {
+    if (this.ended) return;
+    let frame: Frame;
+    try {
+      frame = this.serializer.encode(message);
+    } catch (err) {
+      this.logger.warn(
+        `cannot send ${message.event} on ${message.topic}: ${(err as Error).message}`,
+      );
+      return;
+    }
+    this.write(frame);
+  }
+
+  write(frame: Frame): void {
+    if (this.ended || this.ws.readyState !== this.ws.OPEN) return;
+    this.deps.batcher.write(this.ws, frame);
+  }
+
+  removeChannel(channel: ChannelProcess): void {
+    if (this.channels.get(channel.topic) === channel) this.channels.delete(channel.topic);
+  }
+
+  // ── inbound ─────────────────────────────────────────────────────────────
+
+  private onFrame(data: Buffer, isBinary: boolean): void {
+    this.lastSeen = Date.now();
+    if (this.ended) return;
+    let message: Message;
+    try {
+      message = this.serializer.decode(data, isBinary);
+    } catch (err) {
+      const reason = err instanceof MalformedFrameError ? err.message : String(err);
+      this.logger.warn(
+        `malformed frame from ${this.socket.remoteAddress}: ${reason}; closing with 1003`,
+      );
+      this.close(1003, 'malformed frame');
+      return;
+    }
+    if (this.held !== undefined) this.held.push(message);
+    else this.dispatch(message);
+  }
+
+  private dispatch(message: Message): void {
+    const { topic, event, ref, joinRef } = message;
+    if (topic === PHX.socketTopic && event === PHX.heartbeat) {
+      this.reply(null, ref, topic, 'ok', {});
+      return;
+    }
+    if (event === PHX.join) {
+      void this.join(message);
+      return;
+    }
+    const channel = this.channels.get(topic);
+    if (event === PHX.leave) {
+      if (channel === undefined) this.reply(joinRef, ref, topic, 'ok', {});
+      else if (joinRef === null || joinRef === channel.joinRef) channel.leave(ref);
+      return; // a stale join_ref is dropped silently
+    }
+    if (channel === undefined) this.reply(null, ref, topic, 'error', { reason: 'unmatched topic' });
+    else if (joinRef === null || joinRef === channel.joinRef) channel.enqueue(message);
+  }
+
+  private async join(message: Message): Promise<void> {
+    const { topic, joinRef, ref } = message;
+    const definition = this.deps.registry.match(topic);
+    if (definition === undefined) {
+      this.reply(null, ref, topic, 'error', { reason: 'unmatched topic' });
+      return;
+    }
+    const previous = this.channels.get(topic);
+    previous?.kill('duplicate_join');
+    const closePrevious = () => {
+      if (previous)
+        this.send({
+          joinRef: previous.joinRef,
+          ref: previous.joinRef,
+          topic,
+          event: PHX.close,
+          payload: {},
+        });
+    };
+    if (this.channels.size >= this.deps.maxChannels) {
+      this.reply(joinRef, ref, topic, 'error', { reason: 'too many channels joined' });
+      closePrevious();
+      return;
+    }
+    const channel = new ChannelProcess(
+      this,
+      definition,
+      topic,
+      joinRef,
+      joinRef ?? ref,
+      message.payload,
+    );
+    this.held = [];
+    try {
+      const reply = await channel.runJoin();
+      if (this.ended) {
+        channel.kill('socket_closed');
+      } else if (reply.status === 'ok') {
+        this.channels.set(topic, channel);
+        this.deps.pubsub.subscribe(topic, channel);
+        this.reply(joinRef, ref, topic, reply.status, reply.response);
+        closePrevious();
+        channel.activate();
+      } else {
+        this.reply(joinRef, ref, topic, reply.status, reply.response);
+        closePrevious();
+        channel.discard();
+      }
+    } finally {
+      this.releaseHeld();
+    }
+  }
+
+  /** Dispatches the frames held during a join, until one of them starts another join. */
+  private releaseHeld(): void {
+    const held = this.held ?? [];
+    this.held = undefined;
+    while (held.length > 0) {
+      this.dispatch(held.shift()!);
+      const holding = this.held as Message[] | undefined; // dispatch may have started a join
+      if (holding !== undefined) {
+        holding.push(...held);
+        return;
+      }
+    }
+  }
+
+  private reply(
+    joinRef: string | null,
+    ref: string | null,
+    topic: string,
+    status: string,
+    response: unknown,
+  ): void {
+    this.send({ joinRef, ref, topic, event: PHX.reply, payload: { status, response } });
+  }
+
+  private onIdBroadcast(broadcast: Broadcast): void {
+    if (broadcast.event === 'disconnect') this.close(1001, 'disconnected', 'disconnect');
+  }
+
+  // ── ending ──────────────────────────────────────────────────────────────
+
+  private end(reason: TerminateReason): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.held = undefined;
+    for (const channel of [...this.channels.values()]) channel.kill(reason);
+    this.channels.clear();
+    if (this.idSubscriber !== undefined && this.socket.id !== undefined) {
+      this.deps.pubsub.unsubscribe(socketIdTopic(this.socket.id), this.idSubscriber);
+    }
+    this.deps.onClosed(this);
+  }
+}

@@ -1,0 +1,59 @@
+/** Raw bytes as a payload: sent in a binary frame (V2 only), received from binary pushes. */
+export class Binary {
+  constructor(readonly bytes: Buffer) {}
+
+  /** A Binary cannot be part of a JSON payload: only a whole payload or reply response. */
+  toJSON(): never {
+    throw new TypeError('a Binary can only be a whole payload or reply response');
+  }
+
+  static from(data: Uint8Array | ArrayBuffer | string): Binary {
+    if (typeof data === 'string') return new Binary(Buffer.from(data, 'utf8'));
+    if (data instanceof ArrayBuffer) return new Binary(Buffer.from(data));
+    return new Binary(Buffer.from(data.buffer, data.byteOffset, data.byteLength));
+  }
+}
+
+export function isBinary(value: unknown): value is Binary {
+  return value instanceof Binary;
+}
+
+/**
+ * One Phoenix message, in either direction: `[join_ref, ref, topic, event, payload]`.
+ * `payload` is any JSON value, or a Binary. A reply (`phx_reply`) has the payload
+ * `{status, response}`, where `response` may be a Binary.
+ */
+export interface Message {
+  joinRef: string | null;
+  ref: string | null;
+  topic: string;
+  event: string;
+  payload: unknown;
+}
+
+/** An encoded frame, ready for `ws.send(data, { binary })`. */
+export interface Frame {
+  data: string | Buffer;
+  binary: boolean;
+}
+
+/** A frame the server cannot accept (bad JSON, wrong shape, unknown binary kind, field too long). */
+export class MalformedFrameError extends Error {
+  constructor(reason: string) {
+    super(reason);
+    this.name = 'MalformedFrameError';
+  }
+}
+
+/** Header fields (topic, event, refs) longer than this many UTF-8 bytes make a frame malformed. */
+export const MAX_FIELD_BYTES = 255;
+
+export const PHX = {
+  join: 'phx_join',
+  leave: 'phx_leave',
+  reply: 'phx_reply',
+  error: 'phx_error',
+  close: 'phx_close',
+  heartbeat: 'heartbeat',
+  socketTopic: 'phoenix',
+} as const;

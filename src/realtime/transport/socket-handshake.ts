@@ -1,0 +1,111 @@
+import type { IncomingMessage } from 'node:http';
+import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { DiscoveryService } from '@nestjs/core';
+import { CONFIG, type Config } from '../../config/config.js';
+import { SOCKET_AUTHENTICATOR } from '../channels/channel.decorators.js';
+import { SocketInfo } from '../channels/socket-info.js';
+import {
+  negotiateVsn,
+  originAllowed,
+  parseConnectParams,
+  parseSubprotocols,
+  selectSubprotocol,
+} from './handshake.js';
+import type { Serializer } from './serializer.js';
+import { isRefusal, type SocketAuthenticator } from './socket-authenticator.js';
+import { V1JsonSerializer } from './v1-json.serializer.js';
+import { V2JsonSerializer } from './v2-json.serializer.js';
+
+/** An accepted handshake: how to frame the connection and who is on it. */
+export interface HandshakeAccepted {
+  status: 101;
+  serializer: Serializer;
+  /** The subprotocol to answer with (`phoenix`), when the client offered any. */
+  protocol: string | undefined;
+  socket: SocketInfo;
+}
+
+export interface HandshakeRefused {
+  status: number;
+  reason: string;
+}
+
+export type HandshakeResult = HandshakeAccepted | HandshakeRefused;
+
+export const isAccepted = (result: HandshakeResult): result is HandshakeAccepted =>
+  result.status === 101;
+
+/**
+ * Everything that happens before the upgrade (Phoenix's transport connect): origin check,
+ * `vsn` negotiation, subprotocols and the auth token, then the socket authenticators.
+ */
+@Injectable()
+export class SocketHandshake implements OnModuleInit {
+  private readonly logger = new Logger('Socket');
+  private readonly serializers = {
+    '1.0.0': new V1JsonSerializer(),
+    '2.0.0': new V2JsonSerializer(),
+  };
+  private authenticators: SocketAuthenticator[] = [];
+
+  constructor(
+    private readonly discovery: DiscoveryService,
+    @Inject(CONFIG) private readonly config: Config,
+  ) {}
+
+  onModuleInit(): void {
+    this.authenticators = this.discovery
+      .getProviders()
+      .filter(
+        (w) => w.metatype && w.instance && Reflect.getMetadata(SOCKET_AUTHENTICATOR, w.metatype),
+      )
+      .map((w) => w.instance as SocketAuthenticator);
+  }
+
+  /** Adds an authenticator outside discovery (asked after the discovered ones). */
+  addAuthenticator(authenticator: SocketAuthenticator): void {
+    this.authenticators.push(authenticator);
+  }
+
+  async evaluate(req: IncomingMessage, search: string): Promise<HandshakeResult> {
+    const origin = req.headers.origin;
+    if (!originAllowed(origin, this.config.realtime.allowedOrigins))
+      return { status: 403, reason: 'origin not allowed' };
+    const params = parseConnectParams(search);
+    const vsn = negotiateVsn(typeof params.vsn === 'string' ? params.vsn : undefined);
+    if (vsn === undefined) return { status: 403, reason: 'unsupported vsn' };
+    const subprotocols = parseSubprotocols(req.headers['sec-websocket-protocol']);
+    if (subprotocols.invalidAuthToken)
+      return { status: 403, reason: 'invalid auth token encoding' };
+    const selected = selectSubprotocol(subprotocols.offered);
+    if (!selected.ok) return { status: 403, reason: 'no supported subprotocol' };
+    const remoteAddress = req.socket.remoteAddress ?? 'unknown';
+    const request = {
+      params,
+      authToken: subprotocols.authToken,
+      remoteAddress,
+      userAgent: req.headers['user-agent'],
+      origin,
+    };
+    for (const authenticator of this.authenticators) {
+      let result;
+      try {
+        result = await authenticator.authenticate(request);
+      } catch (error) {
+        this.logger.error(
+          `socket authenticator failed: ${error instanceof Error ? error.stack : String(error)}`,
+        );
+        return { status: 503, reason: 'authenticator failed' };
+      }
+      if (result === undefined) continue;
+      if (isRefusal(result)) return { status: result.refuse, reason: 'refused by authenticator' };
+      return {
+        status: 101,
+        serializer: this.serializers[vsn],
+        protocol: selected.protocol,
+        socket: new SocketInfo(result.principal, result.id, vsn, 'websocket', remoteAddress),
+      };
+    }
+    return { status: 403, reason: 'no authenticator accepted the connection' };
+  }
+}
