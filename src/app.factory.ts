@@ -16,6 +16,8 @@ export async function createApp(options: AppModuleOptions): Promise<NestExpressA
   });
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
+  // LongPoll POSTs are ndjson: one frame per line.
+  app.useBodyParser('text', { type: 'application/x-ndjson', limit: '10mb' });
   app.useWebSocketAdapter(new PhoenixWsAdapter(app));
   app.useGlobalFilters(new AllExceptionsFilter());
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, transform: true }));

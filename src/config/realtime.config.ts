@@ -7,6 +7,7 @@ class RealtimeEnv {
   @IsOptional() @IsInt() @Min(1) @Max(10_000) WS_MAX_CHANNELS?: number;
   @IsOptional() @IsInt() @Min(1024) @Max(64 * 1024 * 1024) WS_MAX_FRAME_BYTES?: number;
   @IsOptional() @IsInt() @Min(100) @Max(3_600_000) WS_IDLE_TIMEOUT_MS?: number;
+  @IsOptional() @IsInt() @Min(100) @Max(120_000) LONGPOLL_WINDOW_MS?: number;
 }
 
 export interface RealtimeConfig {
@@ -15,6 +16,8 @@ export interface RealtimeConfig {
   maxChannels: number;
   maxFrameBytes: number;
   idleTimeoutMs: number;
+  /** How long a LongPoll GET is held open; sessions not polled for 1.5× this end. */
+  longPollWindowMs: number;
 }
 
 export function realtimeConfig(env: Env): RealtimeConfig {
@@ -30,5 +33,6 @@ export function realtimeConfig(env: Env): RealtimeConfig {
     maxChannels: e.WS_MAX_CHANNELS ?? 100,
     maxFrameBytes: e.WS_MAX_FRAME_BYTES ?? 1024 * 1024,
     idleTimeoutMs: e.WS_IDLE_TIMEOUT_MS ?? 60_000,
+    longPollWindowMs: e.LONGPOLL_WINDOW_MS ?? 10_000,
   };
 }

@@ -6,6 +6,8 @@ import { PubSub } from './pubsub/pubsub.js';
 import { Connection, socketIdTopic } from './transport/connection.js';
 import type { HandshakeAccepted } from './transport/socket-handshake.js';
 import { WriteBatcher } from './transport/write-batcher.js';
+import { WsTransport } from './transport/ws-transport.js';
+import type { Transport } from './transport/transport.js';
 
 /**
  * The server side of the realtime layer (Phoenix's Endpoint): broadcasts from anywhere,
@@ -44,11 +46,18 @@ export class RealtimeEndpoint implements OnModuleDestroy {
   }
 
   /** Takes over an upgraded WebSocket. */
-  accept(ws: WebSocket, handshake: HandshakeAccepted): Connection {
-    const connection = new Connection(ws, handshake.serializer, handshake.socket, {
+  acceptWebSocket(ws: WebSocket, handshake: HandshakeAccepted): Connection {
+    const transport = new WsTransport(ws, this.batcher);
+    const connection = this.accept(transport, handshake);
+    transport.bind(connection);
+    return connection;
+  }
+
+  /** Starts a connection over any transport. */
+  accept(transport: Transport, handshake: HandshakeAccepted): Connection {
+    const connection = new Connection(transport, handshake.serializer, handshake.socket, {
       registry: this.registry,
       pubsub: this.pubsub,
-      batcher: this.batcher,
       logger: this.logger,
       maxChannels: this.config.realtime.maxChannels,
       onClosed: (c) => this.connections.delete(c),

@@ -112,6 +112,12 @@ export class RoomChannel {
     return binary(Buffer.from([...payload.bytes].reverse()));
   }
 
+  @On('upload_size')
+  uploadSize(payload: unknown) {
+    if (!(payload instanceof Binary)) return error({ reason: 'expected binary' });
+    return { size: payload.bytes.length, bytes: [...payload.bytes] };
+  }
+
   @On('binary_push')
   binaryPush(_payload: unknown, ctx: ChannelContext) {
     ctx.push('image', binary(Buffer.from([0xff, 0xd8])));

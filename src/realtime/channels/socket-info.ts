@@ -9,7 +9,7 @@ export class SocketInfo<P = unknown> {
     /** Sockets sharing an id are closed together by RealtimeEndpoint.disconnect(id). */
     readonly id: string | undefined,
     readonly vsn: string,
-    readonly transport: 'websocket',
+    readonly transport: 'websocket' | 'longpoll',
     readonly remoteAddress: string,
   ) {}
 }

@@ -1,5 +1,4 @@
 import type { Logger } from '@nestjs/common';
-import type { WebSocket } from 'ws';
 import { type ChannelHost, ChannelProcess } from '../channels/channel-process.js';
 import type { TerminateReason } from '../channels/channel-context.js';
 import type { ChannelRegistry } from '../channels/channel-registry.js';
@@ -8,12 +7,11 @@ import type { Broadcast } from '../pubsub/broadcast.js';
 import type { PubSub, Subscriber } from '../pubsub/pubsub.js';
 import { type Frame, MalformedFrameError, type Message, PHX } from './message.js';
 import type { Serializer } from './serializer.js';
-import type { WriteBatcher } from './write-batcher.js';
+import type { Transport } from './transport.js';
 
 export interface ConnectionDeps {
   registry: ChannelRegistry;
   pubsub: PubSub;
-  batcher: WriteBatcher;
   logger: Logger;
   maxChannels: number;
   /** Called once, when the connection has ended. */
@@ -37,17 +35,11 @@ export class Connection implements ChannelHost {
   private readonly idSubscriber: Subscriber | undefined;
 
   constructor(
-    private readonly ws: WebSocket,
+    private readonly transport: Transport,
     readonly serializer: Serializer,
     readonly socket: SocketInfo,
     private readonly deps: ConnectionDeps,
   ) {
-    ws.on('message', (data: Buffer, isBinary: boolean) => this.onFrame(data, isBinary));
-    ws.on('ping', () => (this.lastSeen = Date.now()));
-    ws.on('close', () => this.end('socket_closed'));
-    ws.on('error', (err) =>
-      this.logger.debug(`socket error from ${socket.remoteAddress}: ${err.message}`),
-    );
     if (socket.id !== undefined) {
       this.idSubscriber = { deliver: (b: Broadcast) => this.onIdBroadcast(b) };
       deps.pubsub.subscribe(socketIdTopic(socket.id), this.idSubscriber);
@@ -69,8 +61,17 @@ export class Connection implements ChannelHost {
   /** Closes the connection with `code`; its channels end at once with `reason`. */
   close(code: number, reason: string, why: TerminateReason = 'socket_closed'): void {
     this.end(why);
-    if (this.ws.readyState === this.ws.OPEN || this.ws.readyState === this.ws.CONNECTING)
-      this.ws.close(code, reason);
+    this.transport.close(code, reason);
+  }
+
+  /** The transport ended (the client closed, or the session expired). */
+  transportClosed(): void {
+    this.end('socket_closed');
+  }
+
+  /** Something arrived from the client (frame, ping, poll): the idle clock restarts. */
+  touch(): void {
+    this.lastSeen = Date.now();
   }
 
   send(message: Message): void {
@@ -88,8 +89,12 @@ export class Connection implements ChannelHost {
   }
 
   write(frame: Frame): void {
-    if (this.ended || this.ws.readyState !== this.ws.OPEN) return;
-    this.deps.batcher.write(this.ws, frame);
+    if (this.ended || !this.transport.open) return;
+    if (frame.binary && !this.transport.binary) {
+      this.logger.warn(`binary frame dropped: ${this.socket.transport} cannot carry binary`);
+      return;
+    }
+    this.transport.write(frame);
   }
 
   removeChannel(channel: ChannelProcess): void {
@@ -98,7 +103,8 @@ export class Connection implements ChannelHost {
 
   // ── inbound ─────────────────────────────────────────────────────────────
 
-  private onFrame(data: Buffer, isBinary: boolean): void {
+  /** One frame from the client. */
+  receive(data: Buffer, isBinary: boolean): void {
     this.lastSeen = Date.now();
     if (this.ended) return;
     let message: Message;

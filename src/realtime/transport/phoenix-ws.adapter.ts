@@ -92,7 +92,14 @@ export class PhoenixWsAdapter extends AbstractWsAdapter {
     );
     if (server === undefined) return rejectUpgrade(socket, 404);
     try {
-      const result = await handshake.evaluate(req, q < 0 ? '' : url.slice(q + 1));
+      const result = await handshake.evaluate({
+        transport: 'websocket',
+        search: q < 0 ? '' : url.slice(q + 1),
+        origin: req.headers.origin,
+        subprotocols: req.headers['sec-websocket-protocol'],
+        remoteAddress: req.socket.remoteAddress ?? 'unknown',
+        userAgent: req.headers['user-agent'],
+      });
       if (!isAccepted(result)) {
         this.logger.debug(`refused socket from ${req.socket.remoteAddress}: ${result.reason}`);
         return rejectUpgrade(socket, result.status);

@@ -17,6 +17,6 @@ export class PhoenixGateway implements OnGatewayConnection<WebSocket> {
       ws.close(1011, 'no handshake');
       return;
     }
-    this.endpoint.accept(ws, handshake);
+    this.endpoint.acceptWebSocket(ws, handshake);
   }
 }

@@ -1,4 +1,3 @@
-import type { IncomingMessage } from 'node:http';
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
 import { CONFIG, type Config } from '../../config/config.js';
@@ -31,6 +30,20 @@ export interface HandshakeRefused {
 }
 
 export type HandshakeResult = HandshakeAccepted | HandshakeRefused;
+
+/** A connection attempt, whatever the transport. */
+export interface HandshakeInput {
+  transport: 'websocket' | 'longpoll';
+  /** The query string without `?`. */
+  search: string;
+  origin: string | undefined;
+  /** WebSocket: the Sec-WebSocket-Protocol header (subprotocols and the auth token). */
+  subprotocols?: string | string[];
+  /** LongPoll: the raw X-Phoenix-AuthToken header. */
+  authToken?: string;
+  remoteAddress: string;
+  userAgent: string | undefined;
+}
 
 export const isAccepted = (result: HandshakeResult): result is HandshakeAccepted =>
   result.status === 101;
@@ -67,26 +80,25 @@ export class SocketHandshake implements OnModuleInit {
     this.authenticators.push(authenticator);
   }
 
-  async evaluate(req: IncomingMessage, search: string): Promise<HandshakeResult> {
-    const origin = req.headers.origin;
-    if (!originAllowed(origin, this.config.realtime.allowedOrigins))
+  async evaluate(input: HandshakeInput): Promise<HandshakeResult> {
+    const { origin, remoteAddress } = input;
+    if (!originAllowed(origin, this.config.realtime.allowedOrigins)) {
       return { status: 403, reason: 'origin not allowed' };
-    const params = parseConnectParams(search);
-    const vsn = negotiateVsn(typeof params.vsn === 'string' ? params.vsn : undefined);
+    }
+    const params = parseConnectParams(input.search);
+    const vsn = negotiateVsn(params.vsn);
     if (vsn === undefined) return { status: 403, reason: 'unsupported vsn' };
-    const subprotocols = parseSubprotocols(req.headers['sec-websocket-protocol']);
-    if (subprotocols.invalidAuthToken)
-      return { status: 403, reason: 'invalid auth token encoding' };
-    const selected = selectSubprotocol(subprotocols.offered);
-    if (!selected.ok) return { status: 403, reason: 'no supported subprotocol' };
-    const remoteAddress = req.socket.remoteAddress ?? 'unknown';
-    const request = {
-      params,
-      authToken: subprotocols.authToken,
-      remoteAddress,
-      userAgent: req.headers['user-agent'],
-      origin,
-    };
+    let authToken = input.authToken;
+    let protocol: string | undefined;
+    if (input.transport === 'websocket') {
+      const subprotocols = parseSubprotocols(input.subprotocols);
+      if (subprotocols.invalidAuthToken) return { status: 403, reason: 'invalid auth token encoding' };
+      const selected = selectSubprotocol(subprotocols.offered);
+      if (!selected.ok) return { status: 403, reason: 'no supported subprotocol' };
+      authToken = subprotocols.authToken;
+      protocol = selected.protocol;
+    }
+    const request = { params, authToken, remoteAddress, userAgent: input.userAgent, origin };
     for (const authenticator of this.authenticators) {
       let result;
       try {
@@ -102,8 +114,8 @@ export class SocketHandshake implements OnModuleInit {
       return {
         status: 101,
         serializer: this.serializers[vsn],
-        protocol: selected.protocol,
-        socket: new SocketInfo(result.principal, result.id, vsn, 'websocket', remoteAddress),
+        protocol,
+        socket: new SocketInfo(result.principal, result.id, vsn, input.transport, remoteAddress),
       };
     }
     return { status: 403, reason: 'no authenticator accepted the connection' };

@@ -1,0 +1,78 @@
+import type { Connection } from '../connection.js';
+import type { Frame } from '../message.js';
+import type { Transport } from '../transport.js';
+
+/** The answer to one poll: `status` 200 with messages, or 204 when the window passed empty. */
+export interface PollResult {
+  status: 200 | 204;
+  messages: string[];
+}
+
+/**
+ * A LongPoll session as a connection's transport: frames are buffered as the text the
+ * WebSocket would have sent, and handed to the next poll (all at once).
+ */
+export class LongPollSession implements Transport {
+  readonly binary = false;
+  connection!: Connection;
+  /** Last time a GET arrived; a session not polled for 1.5 windows dies. */
+  lastPoll = Date.now();
+  private buffer: string[] = [];
+  private waiter: ((result: PollResult) => void) | undefined;
+  private closed = false;
+
+  constructor(
+    readonly token: string,
+    private readonly onClose: (session: LongPollSession) => void,
+  ) {}
+
+  get open(): boolean {
+    return !this.closed;
+  }
+
+  write(frame: Frame): void {
+    if (this.closed) return;
+    this.buffer.push(typeof frame.data === 'string' ? frame.data : frame.data.toString('utf8'));
+    if (this.waiter) this.answer(200);
+  }
+
+  /** Waits up to `windowMs` for messages; a newer poll answers an older one with 204. */
+  poll(windowMs: number): Promise<PollResult> {
+    this.lastPoll = Date.now();
+    if (this.waiter) this.answer(204);
+    if (this.buffer.length > 0 || this.closed) {
+      return Promise.resolve(this.take(this.buffer.length > 0 ? 200 : 204));
+    }
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => this.answer(204), windowMs);
+      this.waiter = (result) => {
+        clearTimeout(timer);
+        resolve(result);
+      };
+    });
+  }
+
+  /** The client went away before its poll was answered. */
+  abandonPoll(): void {
+    this.waiter = undefined;
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.waiter) this.answer(204);
+    this.onClose(this);
+  }
+
+  private answer(status: 200 | 204): void {
+    const waiter = this.waiter;
+    this.waiter = undefined;
+    waiter?.(this.take(status));
+  }
+
+  private take(status: 200 | 204): PollResult {
+    const messages = this.buffer;
+    this.buffer = [];
+    return { status: messages.length > 0 ? 200 : status === 200 ? 204 : status, messages };
+  }
+}
