@@ -18,13 +18,17 @@ export class Broadcast {
   frameFor(serializer: Serializer): Frame {
     let frame = this.frames.get(serializer);
     if (frame === undefined) {
-      frame = serializer.encode({
+      const encoded = serializer.encode({
         joinRef: null,
         ref: null,
         topic: this.topic,
         event: this.event,
         payload: this.payload,
       });
+      // Bytes once, so that no subscriber's write encodes the text again.
+      const data =
+        typeof encoded.data === 'string' ? Buffer.from(encoded.data, 'utf8') : encoded.data;
+      frame = { data, binary: encoded.binary };
       this.frames.set(serializer, frame);
     }
     return frame;

@@ -92,7 +92,8 @@ export class SocketHandshake implements OnModuleInit {
     let protocol: string | undefined;
     if (input.transport === 'websocket') {
       const subprotocols = parseSubprotocols(input.subprotocols);
-      if (subprotocols.invalidAuthToken) return { status: 403, reason: 'invalid auth token encoding' };
+      if (subprotocols.invalidAuthToken)
+        return { status: 403, reason: 'invalid auth token encoding' };
       const selected = selectSubprotocol(subprotocols.offered);
       if (!selected.ok) return { status: 403, reason: 'no supported subprotocol' };
       authToken = subprotocols.authToken;

@@ -49,7 +49,8 @@ export class LongPollSessions implements OnModuleDestroy {
     this.sweep = setInterval(
       () => {
         const deadline = Date.now() - maxSilence;
-        for (const session of this.sessions.values()) if (session.lastPoll < deadline) session.close();
+        for (const session of this.sessions.values())
+          if (session.lastPoll < deadline) session.close();
       },
       Math.max(50, Math.floor(maxSilence / 3)),
     );

@@ -53,7 +53,8 @@ export class LongPollController {
       if (!res.writableEnded) session.abandonPoll();
     });
     const result = await session.poll(this.sessions.windowMs);
-    if (!res.writableEnded) reply(res, { status: result.status, token: session.token, messages: result.messages });
+    if (!res.writableEnded)
+      reply(res, { status: result.status, token: session.token, messages: result.messages });
   }
 
   @Post()
@@ -62,10 +63,16 @@ export class LongPollController {
     if (session === undefined || !session.open) return reply(res, { status: 410 });
     const body = typeof req.body === 'string' ? req.body : JSON.stringify(req.body ?? null);
     const ndjson = (req.headers['content-type'] ?? '').startsWith('application/x-ndjson');
-    const lines = ndjson ? body.split(/\r?\n/).filter((line) => line !== '').slice(0, MAX_BATCH) : [body];
+    const lines = ndjson
+      ? body
+          .split(/\r?\n/)
+          .filter((line) => line !== '')
+          .slice(0, MAX_BATCH)
+      : [body];
     for (const line of lines) {
       if (!session.open) break;
-      if (line.startsWith('[') || !ndjson) session.connection.receive(Buffer.from(line, 'utf8'), false);
+      if (line.startsWith('[') || !ndjson)
+        session.connection.receive(Buffer.from(line, 'utf8'), false);
       else session.connection.receive(Buffer.from(line, 'base64'), true);
     }
     reply(res, { status: session.open ? 200 : 410 });
