@@ -1,5 +1,6 @@
 // Every migration, oldest first. `npm run migration:generate` writes a new file here: add its
 // class to this list (a test checks that no file is left out).
 import { EnableExtensions1732240000000 } from './1732240000000-EnableExtensions.js';
+import { CreateAccounts1732300000000 } from './1732300000000-CreateAccounts.js';
 
-export const migrations = [EnableExtensions1732240000000];
+export const migrations = [EnableExtensions1732240000000, CreateAccounts1732300000000];

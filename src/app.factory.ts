@@ -1,4 +1,3 @@
-import { ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
@@ -20,7 +19,6 @@ export async function createApp(options: AppModuleOptions): Promise<NestExpressA
   app.useBodyParser('text', { type: 'application/x-ndjson', limit: '10mb' });
   app.useWebSocketAdapter(new PhoenixWsAdapter(app));
   app.useGlobalFilters(new AllExceptionsFilter());
-  app.useGlobalPipes(new ValidationPipe({ whitelist: true, transform: true }));
   setupOpenApi(app, VERSION);
   return app;
 }

@@ -4,7 +4,9 @@ import { LoggingModule } from './common/logging/logging.module.js';
 import { ConfigModule } from './config/config.module.js';
 import type { Config } from './config/config.js';
 import { DatabaseModule } from './database/database.module.js';
+import { AuthModule } from './auth/auth.module.js';
 import { HealthModule } from './health/health.module.js';
+import { MailModule } from './mail/mail.module.js';
 import { RealtimeModule } from './realtime/realtime.module.js';
 
 export interface AppModuleOptions {
@@ -27,6 +29,8 @@ export class AppModule {
         DatabaseModule.forRoot(options.databaseUrl),
         HealthModule,
         RealtimeModule,
+        AuthModule,
+        MailModule.forRoot(options.config),
         ...(options.imports ?? []),
       ],
     };

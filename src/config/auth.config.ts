@@ -1,4 +1,13 @@
-import { Allow, IsNotEmpty, MinLength, ValidateIf } from 'class-validator';
+import {
+  Allow,
+  IsInt,
+  IsNotEmpty,
+  IsOptional,
+  Max,
+  Min,
+  MinLength,
+  ValidateIf,
+} from 'class-validator';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -13,12 +22,17 @@ class AuthEnv {
   @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters long' })
   @IsNotEmpty({ message: 'JWT_SECRET is required when NODE_ENV=production' })
   JWT_SECRET?: string;
+
+  @IsOptional() @IsInt() @Min(4) @Max(15) BCRYPT_COST?: number;
+  @IsOptional() @IsInt() @Min(60) @Max(86_400) ACCESS_TOKEN_TTL_SECONDS?: number;
 }
 
 export interface AuthConfig {
   jwtSecret: string;
   /** True when the secret was generated and kept under DATA_DIR (never in production). */
   jwtSecretGenerated: boolean;
+  bcryptCost: number;
+  accessTokenTtlSeconds: number;
 }
 
 /** Reads the secret kept under DATA_DIR, creating it (mode 0600) on first use. */
@@ -38,6 +52,11 @@ function generatedSecret(dataDir: string): string {
 
 export function authConfig(env: Env, app: AppConfig): AuthConfig {
   const e = validateEnv(AuthEnv, env);
-  if (e.JWT_SECRET !== undefined) return { jwtSecret: e.JWT_SECRET, jwtSecretGenerated: false };
-  return { jwtSecret: generatedSecret(app.dataDir), jwtSecretGenerated: true };
+  const common = {
+    bcryptCost: e.BCRYPT_COST ?? 12,
+    accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS ?? 1800,
+  };
+  if (e.JWT_SECRET !== undefined)
+    return { jwtSecret: e.JWT_SECRET, jwtSecretGenerated: false, ...common };
+  return { jwtSecret: generatedSecret(app.dataDir), jwtSecretGenerated: true, ...common };
 }

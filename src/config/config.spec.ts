@@ -69,7 +69,7 @@ describe('loadConfig', () => {
       DATABASE_URL: 'postgres://u@db/app',
       JWT_SECRET: 'y'.repeat(40),
     });
-    expect(config.auth).toEqual({ jwtSecret: 'y'.repeat(40), jwtSecretGenerated: false });
+    expect(config.auth).toMatchObject({ jwtSecret: 'y'.repeat(40), jwtSecretGenerated: false });
     expect(config.app.logFormat).toBe('json');
   });
 

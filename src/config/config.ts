@@ -2,6 +2,7 @@ import { type AppConfig, appConfig } from './app.config.js';
 import { type AuthConfig, authConfig } from './auth.config.js';
 import { type DatabaseConfig, databaseConfig } from './database.config.js';
 import type { Env } from './env-validation.js';
+import { type MailConfig, mailConfig } from './mail.config.js';
 import { type RealtimeConfig, realtimeConfig } from './realtime.config.js';
 
 /** The whole validated configuration, one section per concern. */
@@ -10,6 +11,7 @@ export interface Config {
   database: DatabaseConfig;
   auth: AuthConfig;
   realtime: RealtimeConfig;
+  mail: MailConfig;
 }
 
 /** Validates `env` (normally `process.env`); throws a ConfigError naming the first bad variable. */
@@ -20,6 +22,7 @@ export function loadConfig(env: Env): Config {
     database: databaseConfig(env),
     auth: authConfig(env, app),
     realtime: realtimeConfig(env),
+    mail: mailConfig(env),
   };
 }
 

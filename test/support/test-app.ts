@@ -26,6 +26,7 @@ export const TEST_ENV: Record<string, string> = {
   JWT_SECRET: 'test-jwt-secret-that-is-long-enough-0123456789',
   LOG_LEVEL: 'debug',
   LOG_FORMAT: 'json',
+  BCRYPT_COST: '4',
 };
 
 /**

@@ -7,6 +7,8 @@ import {
   Logger,
 } from '@nestjs/common';
 import type { Response } from 'express';
+import { DomainError } from '../errors/domain-error.js';
+import { httpResponseFor } from './domain-error.mapping.js';
 import { errorBody } from './error-body.js';
 
 /** body-parser's error types, which Nest wraps into HttpExceptions with the original as cause. */
@@ -47,6 +49,12 @@ export class AllExceptionsFilter implements ExceptionFilter {
     if (host.getType() !== 'http') return;
     const res = host.switchToHttp().getResponse<Response>();
     if (res.headersSent) return;
+    if (exception instanceof DomainError) {
+      const { status, body, headers } = httpResponseFor(exception);
+      if (headers) res.set(headers);
+      res.status(status).json(body);
+      return;
+    }
     if (exception instanceof HttpException) {
       res.status(exception.getStatus()).json(httpExceptionBody(exception));
       return;

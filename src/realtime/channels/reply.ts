@@ -40,12 +40,18 @@ export class ChannelReplyError extends Error {
   }
 }
 
-/** The reply an error asks for, if it asks for one (else the channel crashes). */
+/**
+ * The reply an error asks for, if it asks for one (else the channel crashes): errors with a
+ * `toChannelReply()` returning a Reply or a `{status, response}` object.
+ */
 export function replyForError(error: unknown): Reply | undefined {
   const candidate = error as { toChannelReply?: () => unknown } | null;
   if (typeof candidate?.toChannelReply !== 'function') return undefined;
   const result = candidate.toChannelReply();
-  return result instanceof Reply ? result : undefined;
+  if (result instanceof Reply) return result;
+  const shaped = result as { status?: unknown; response?: unknown } | null;
+  if (typeof shaped?.status === 'string') return new Reply(shaped.status, shaped.response ?? {});
+  return undefined;
 }
 
 /** Turns a handler's return value into a reply, or undefined for NO_REPLY. */

@@ -1,0 +1,37 @@
+import { Module } from '@nestjs/common';
+import { JwtModule } from '@nestjs/jwt';
+import { PassportModule } from '@nestjs/passport';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { User } from '../accounts/user.entity.js';
+import { CONFIG, type Config } from '../config/config.js';
+import { UserProfile } from '../profiles/user-profile.entity.js';
+import { RealtimeModule } from '../realtime/realtime.module.js';
+import { AccessTokens } from './access-tokens.js';
+import { AuthController } from './auth.controller.js';
+import { AuthService } from './auth.service.js';
+import { BearerGuard } from './bearer.guard.js';
+import { JwtStrategy } from './jwt.strategy.js';
+import { PasswordHasher } from './password-hasher.js';
+import { SecretTokens } from './secret-tokens.service.js';
+import { SessionController } from './session.controller.js';
+import { UserToken } from './user-token.entity.js';
+
+@Module({
+  imports: [
+    TypeOrmModule.forFeature([User, UserProfile, UserToken]),
+    PassportModule,
+    RealtimeModule,
+    JwtModule.registerAsync({
+      inject: [CONFIG],
+      useFactory: (config: Config) => ({
+        secret: config.auth.jwtSecret,
+        signOptions: { algorithm: 'HS256' },
+        verifyOptions: { algorithms: ['HS256'] },
+      }),
+    }),
+  ],
+  controllers: [AuthController, SessionController],
+  providers: [AuthService, PasswordHasher, SecretTokens, AccessTokens, JwtStrategy, BearerGuard],
+  exports: [AccessTokens, BearerGuard, SecretTokens, PasswordHasher],
+})
+export class AuthModule {}

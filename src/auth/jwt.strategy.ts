@@ -1,0 +1,58 @@
+import type { IncomingMessage } from 'node:http';
+import { Inject, Injectable } from '@nestjs/common';
+import { PassportStrategy } from '@nestjs/passport';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Strategy } from 'passport-jwt';
+import type { Repository } from 'typeorm';
+import { User } from '../accounts/user.entity.js';
+import { Unauthenticated } from '../common/errors/domain-error.js';
+import { CONFIG, type Config } from '../config/config.js';
+import { type AccessTokenClaims, AccessTokens } from './access-tokens.js';
+
+export const BEARER_PROBLEM = Symbol('bearer-problem');
+type BearerRequest = IncomingMessage & { [BEARER_PROBLEM]?: 'missing' | 'invalid_token' };
+
+/**
+ * The token of exactly one `Authorization: Bearer <token>` header. Notes why there is none on
+ * the request: no header ("missing"), or a malformed or repeated one ("invalid_token").
+ */
+export function bearerToken(req: BearerRequest): string | null {
+  const headers = [];
+  for (let i = 0; i < req.rawHeaders.length; i += 2) {
+    if (req.rawHeaders[i].toLowerCase() === 'authorization') headers.push(req.rawHeaders[i + 1]);
+  }
+  if (headers.length === 0) {
+    req[BEARER_PROBLEM] = 'missing';
+    return null;
+  }
+  const match = headers.length === 1 ? /^Bearer ([^\s]+)$/.exec(headers[0]) : null;
+  if (match === null) {
+    req[BEARER_PROBLEM] = 'invalid_token';
+    return null;
+  }
+  return match[1];
+}
+
+/** passport-jwt: HS256 with JWT_SECRET; the user must exist and not have revoked the token. */
+@Injectable()
+export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
+  constructor(
+    @Inject(CONFIG) config: Config,
+    @InjectRepository(User) private readonly users: Repository<User>,
+  ) {
+    super({
+      jwtFromRequest: bearerToken,
+      secretOrKey: config.auth.jwtSecret,
+      algorithms: ['HS256'],
+      ignoreExpiration: false,
+    });
+  }
+
+  async validate(claims: AccessTokenClaims): Promise<User> {
+    const user =
+      typeof claims.sub === 'string' ? await this.users.findOneBy({ id: claims.sub }) : null;
+    if (user === null || AccessTokens.revoked(claims, user.tokensValidAfter))
+      throw new Unauthenticated('invalid');
+    return user;
+  }
+}
