@@ -5,6 +5,8 @@ import { ConfigModule } from './config/config.module.js';
 import type { Config } from './config/config.js';
 import { DatabaseModule } from './database/database.module.js';
 import { AuthModule } from './auth/auth.module.js';
+import { AccountsModule } from './accounts/accounts.module.js';
+import { ProfilesModule } from './profiles/profiles.module.js';
 import { HealthModule } from './health/health.module.js';
 import { MailModule } from './mail/mail.module.js';
 import { RealtimeModule } from './realtime/realtime.module.js';
@@ -30,6 +32,8 @@ export class AppModule {
         HealthModule,
         RealtimeModule,
         AuthModule,
+        AccountsModule,
+        ProfilesModule,
         MailModule.forRoot(options.config),
         ...(options.imports ?? []),
       ],

@@ -1,63 +1,14 @@
-import { SMTPServer } from 'smtp-server';
 import request from 'supertest';
 import { AccountMails } from '../src/mail/account-mails.js';
 import { DevMailbox } from '../src/mail/dev-mailbox.js';
 import { MailTransport } from '../src/mail/mail-transport.js';
-import { freePort } from './support/free-port.js';
+import { startSmtpServer } from './support/smtp-server.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
 // 32 random bytes, base64url without padding, as the accounts flows issue them.
 const TOKEN_1 = 'Zq3xV8b-N0_pL5yT2wK9mR4cJ7hD1sF6gA3eU0iO8nQ';
 const TOKEN_2 = 'aB1-cD2_eF3gH4iJ5kL6mN7oP8qR9sT0uV1wX2yZ3a4';
 const TOKEN_3 = 'Xx9_yY8-zZ7wW6vV5uU4tT3sS2rR1qQ0pP9oO8nN7m6';
-
-interface Received {
-  from: string;
-  to: string[];
-  /** The raw message, quoted-printable soft breaks and escapes undone. */
-  message: string;
-}
-
-/** Undoes quoted-printable (soft line breaks, `=XX` escapes); enough for ASCII mails. */
-function decodeQuotedPrintable(raw: string): string {
-  return raw
-    .replace(/=\r?\n/g, '')
-    .replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
-}
-
-/** A real SMTP server on 127.0.0.1 that keeps every message it accepts. */
-async function startSmtpServer(): Promise<{
-  port: number;
-  received: Received[];
-  close(): Promise<void>;
-}> {
-  const received: Received[] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-      stream.on('end', () => {
-        const { mailFrom, rcptTo } = session.envelope;
-        received.push({
-          from: mailFrom ? mailFrom.address : '',
-          to: rcptTo.map((r) => r.address),
-          message: decodeQuotedPrintable(Buffer.concat(chunks).toString('utf8')),
-        });
-        callback();
-      });
-    },
-  });
-  const port = await freePort();
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-  return {
-    port,
-    received,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
 
 describe('mail over SMTP (SMTP_URL set)', () => {
   let smtp: Awaited<ReturnType<typeof startSmtpServer>>;

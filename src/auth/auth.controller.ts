@@ -1,12 +1,14 @@
-import { Body, Controller, HttpCode, Post, UsePipes } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post, UseGuards, UsePipes } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiOkResponse,
   ApiTags,
   ApiUnauthorizedResponse,
+  ApiTooManyRequestsResponse,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import { FieldErrorsPipe } from '../common/validation/field-errors.pipe.js';
+import { AuthThrottlerGuard } from './auth-throttler.js';
 import { AuthService } from './auth.service.js';
 import { LoginDto } from './dto/login.dto.js';
 import { RegisterDto } from './dto/register.dto.js';
@@ -16,6 +18,10 @@ import type { LoginBody } from './login-body.js';
 @ApiTags('auth')
 @Controller('auth')
 @UsePipes(FieldErrorsPipe)
+@UseGuards(AuthThrottlerGuard)
+@ApiTooManyRequestsResponse({
+  description: '`{"error":{"message":"Too many requests"}}` with `Retry-After` (seconds).',
+})
 export class AuthController {
   constructor(private readonly auth: AuthService) {}
 

@@ -7,13 +7,19 @@ import { CONFIG, type Config } from '../config/config.js';
 import { UserProfile } from '../profiles/user-profile.entity.js';
 import { RealtimeModule } from '../realtime/realtime.module.js';
 import { AccessTokens } from './access-tokens.js';
+import { AuthThrottlerGuard } from './auth-throttler.js';
 import { AuthController } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
 import { BearerGuard } from './bearer.guard.js';
+import { ChatSocketAuthenticator } from './chat-socket.authenticator.js';
+import { CredentialsController } from './credentials.controller.js';
+import { CredentialsService } from './credentials.service.js';
 import { JwtStrategy } from './jwt.strategy.js';
 import { PasswordHasher } from './password-hasher.js';
 import { SecretTokens } from './secret-tokens.service.js';
 import { SessionController } from './session.controller.js';
+import { Sessions } from './sessions.js';
+import { TokenPurge } from './token-purge.js';
 import { UserToken } from './user-token.entity.js';
 
 @Module({
@@ -30,8 +36,20 @@ import { UserToken } from './user-token.entity.js';
       }),
     }),
   ],
-  controllers: [AuthController, SessionController],
-  providers: [AuthService, PasswordHasher, SecretTokens, AccessTokens, JwtStrategy, BearerGuard],
+  controllers: [AuthController, SessionController, CredentialsController],
+  providers: [
+    AuthService,
+    CredentialsService,
+    Sessions,
+    PasswordHasher,
+    SecretTokens,
+    AccessTokens,
+    JwtStrategy,
+    BearerGuard,
+    AuthThrottlerGuard,
+    ChatSocketAuthenticator,
+    TokenPurge,
+  ],
   exports: [AccessTokens, BearerGuard, SecretTokens, PasswordHasher],
 })
 export class AuthModule {}

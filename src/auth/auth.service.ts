@@ -10,14 +10,13 @@ import {
 } from '../common/errors/domain-error.js';
 import { AccountMails } from '../mail/account-mails.js';
 import { UserProfile } from '../profiles/user-profile.entity.js';
-import { RealtimeEndpoint } from '../realtime/realtime-endpoint.js';
 import { AccessTokens } from './access-tokens.js';
 import type { LoginDto } from './dto/login.dto.js';
 import type { RegisterDto } from './dto/register.dto.js';
 import { type LoginBody, selfUser } from './login-body.js';
 import { PasswordHasher } from './password-hasher.js';
 import { SecretTokens } from './secret-tokens.service.js';
-import { chatSocketId } from './socket-id.js';
+import { Sessions } from './sessions.js';
 
 const UNIQUE_VIOLATION = '23505';
 
@@ -31,7 +30,7 @@ export class AuthService {
     private readonly hasher: PasswordHasher,
     private readonly tokens: SecretTokens,
     private readonly accessTokens: AccessTokens,
-    private readonly realtime: RealtimeEndpoint,
+    private readonly sessions: Sessions,
     private readonly mails: AccountMails,
   ) {}
 
@@ -118,13 +117,10 @@ export class AuthService {
    * and the user's live sockets closed (1001).
    */
   async signOutEverywhere(userId: string): Promise<void> {
-    await this.db.transaction(async (manager) => {
-      await this.tokens.revoke(userId, ['refresh'], manager);
-      await manager
-        .getRepository(User)
-        .update({ id: userId }, { tokensValidAfter: new Date(), updatedAt: new Date() });
-    });
-    this.realtime.disconnect(chatSocketId(userId));
+    await this.db.transaction((manager) =>
+      this.sessions.revokeWithin(manager, userId, ['refresh']),
+    );
+    this.sessions.disconnect(userId);
   }
 
   private profileOf(manager: EntityManager, userId: string): Promise<UserProfile> {

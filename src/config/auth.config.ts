@@ -25,6 +25,9 @@ class AuthEnv {
 
   @IsOptional() @IsInt() @Min(4) @Max(15) BCRYPT_COST?: number;
   @IsOptional() @IsInt() @Min(60) @Max(86_400) ACCESS_TOKEN_TTL_SECONDS?: number;
+  @IsOptional() @IsInt() @Min(1000) @Max(86_400_000) TOKEN_PURGE_INTERVAL_MS?: number;
+  @IsOptional() @IsInt() @Min(1) @Max(1_000_000) AUTH_RATE_LIMIT?: number;
+  @IsOptional() @IsInt() @Min(1000) @Max(86_400_000) AUTH_RATE_WINDOW_MS?: number;
 }
 
 export interface AuthConfig {
@@ -33,6 +36,10 @@ export interface AuthConfig {
   jwtSecretGenerated: boolean;
   bcryptCost: number;
   accessTokenTtlSeconds: number;
+  tokenPurgeIntervalMs: number;
+  /** Requests per window on login, register, password request and refresh (per IP, per email). */
+  rateLimit: number;
+  rateWindowMs: number;
 }
 
 /** Reads the secret kept under DATA_DIR, creating it (mode 0600) on first use. */
@@ -55,8 +62,12 @@ export function authConfig(env: Env, app: AppConfig): AuthConfig {
   const common = {
     bcryptCost: e.BCRYPT_COST ?? 12,
     accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS ?? 1800,
+    tokenPurgeIntervalMs: e.TOKEN_PURGE_INTERVAL_MS ?? 3_600_000,
+    rateLimit: e.AUTH_RATE_LIMIT ?? 10,
+    rateWindowMs: e.AUTH_RATE_WINDOW_MS ?? 60_000,
   };
-  if (e.JWT_SECRET !== undefined)
+  if (e.JWT_SECRET !== undefined) {
     return { jwtSecret: e.JWT_SECRET, jwtSecretGenerated: false, ...common };
+  }
   return { jwtSecret: generatedSecret(app.dataDir), jwtSecretGenerated: true, ...common };
 }

@@ -27,6 +27,7 @@ export const TEST_ENV: Record<string, string> = {
   LOG_LEVEL: 'debug',
   LOG_FORMAT: 'json',
   BCRYPT_COST: '4',
+  AUTH_RATE_LIMIT: '10000',
 };
 
 /**

@@ -5,6 +5,7 @@ import {
   Unauthenticated,
   ValidationFailed,
 } from '../errors/domain-error.js';
+import { InvalidQuery } from '../errors/invalid-query.js';
 import { errorBody } from './error-body.js';
 
 export interface HttpErrorResponse {
@@ -20,6 +21,7 @@ export interface HttpErrorResponse {
  */
 export function httpResponseFor(error: DomainError): HttpErrorResponse {
   if (error instanceof ValidationFailed) return { status: 422, body: { errors: error.fields } };
+  if (error instanceof InvalidQuery) return { status: 400, body: { errors: error.fields } };
   if (error instanceof MissingParameters) {
     return { status: 400, body: { error: { missing_parameters: error.parameters } } };
   }

@@ -89,9 +89,15 @@ export const Terminate = (): MethodDecorator =>
     map.terminate = method;
   });
 
-/** Marks a provider implementing SocketAuthenticator; all of them are asked, in order. */
-export const Authenticator = (): ClassDecorator =>
-  applyDecorators(Injectable(), SetMetadata(SOCKET_AUTHENTICATOR, true));
+/**
+ * Marks a provider implementing SocketAuthenticator. All of them are asked, higher `priority`
+ * first (default 0; equal priorities in discovery order); the first that answers decides.
+ */
+export const Authenticator = (options: { priority?: number } = {}): ClassDecorator =>
+  applyDecorators(
+    Injectable(),
+    SetMetadata(SOCKET_AUTHENTICATOR, { priority: options.priority ?? 0 }),
+  );
 
 export function channelHandlers(prototype: object): ChannelHandlerMap {
   return (

@@ -67,12 +67,20 @@ export class SocketHandshake implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.authenticators = this.discovery
-      .getProviders()
-      .filter(
-        (w) => w.metatype && w.instance && Reflect.getMetadata(SOCKET_AUTHENTICATOR, w.metatype),
-      )
-      .map((w) => w.instance as SocketAuthenticator);
+    const found = this.discovery.getProviders().flatMap((wrapper) => {
+      const meta: unknown = wrapper.metatype
+        ? Reflect.getMetadata(SOCKET_AUTHENTICATOR, wrapper.metatype)
+        : undefined;
+      if (!wrapper.instance || !meta) return [];
+      return [
+        {
+          instance: wrapper.instance as SocketAuthenticator,
+          priority: (meta as { priority: number }).priority,
+        },
+      ];
+    });
+    // Array.prototype.sort is stable: equal priorities keep their discovery order.
+    this.authenticators = found.sort((a, b) => b.priority - a.priority).map((f) => f.instance);
   }
 
   /** Adds an authenticator outside discovery (asked after the discovered ones). */
