@@ -20,7 +20,9 @@ export class CreateAccounts1732300000000 implements MigrationInterface {
         CONSTRAINT users_display_name_length CHECK (char_length(display_name) BETWEEN 3 AND 20)
       )`);
     await queryRunner.query('CREATE INDEX users_display_name_idx ON users (display_name)');
-    await queryRunner.query('CREATE INDEX users_inserted_at_id_idx ON users (inserted_at DESC, id DESC)');
+    await queryRunner.query(
+      'CREATE INDEX users_inserted_at_id_idx ON users (inserted_at DESC, id DESC)',
+    );
     await queryRunner.query(`
       CREATE TABLE user_profiles (
         user_id uuid PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,
@@ -47,7 +49,9 @@ export class CreateAccounts1732300000000 implements MigrationInterface {
           (purpose IN ('refresh', 'email_confirmation', 'email_change', 'password_reset')),
         CONSTRAINT user_tokens_purpose_hash_key UNIQUE (purpose, token_hash)
       )`);
-    await queryRunner.query('CREATE INDEX user_tokens_user_purpose_idx ON user_tokens (user_id, purpose)');
+    await queryRunner.query(
+      'CREATE INDEX user_tokens_user_purpose_idx ON user_tokens (user_id, purpose)',
+    );
     await queryRunner.query('CREATE INDEX user_tokens_expires_at_idx ON user_tokens (expires_at)');
   }
 

@@ -112,7 +112,9 @@ describe('chat sockets', () => {
       mine.onClose((event: { code: number }) => resolve(event.code)),
     );
     let otherClosed = false;
-    theirs.onClose(() => (otherClosed = true));
+    theirs.onClose(() => {
+      otherClosed = true;
+    });
 
     await request(t.url).post('/api/signout_all').set('Authorization', user.bearer).expect(204);
     expect(await closed).toBe(1001);

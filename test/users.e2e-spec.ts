@@ -245,7 +245,7 @@ describe('chat users: GET /api/users', () => {
     });
 
     it('continues a token from another search with the new search, without failing', async () => {
-      const first = await list({ search: 'pager', page_size: '10' }).expect(200);
+      const first = await list({ search: 'pager', page_size: '30' }).expect(200);
       const token = first.body.users.page_token;
       for (const search of ['', 'filler', 'other', 'marigold', 'nobody-at-all']) {
         const res = await list({ search, page_size: '100', page_token: token }).expect(200);
@@ -256,11 +256,12 @@ describe('chat users: GET /api/users', () => {
           expect(user.id).not.toBe(caller.id);
         }
       }
-      // The token is a position (after the 10th pager): other searches go on from there.
+      // The token is a position (after the 30th pager, at .005 s): other searches go on from
+      // there, so Other One (.007 s) is left out and Other Two (.0005 s) comes back.
       const other = await list({ search: 'other', page_token: token }).expect(200);
       const olderOthers = await expectedOrder(
         `email LIKE 'other%' AND (inserted_at, id) < (SELECT inserted_at, id FROM users WHERE id = $1)`,
-        [pagers[9].id],
+        [pagers[29].id],
       );
       expect(olderOthers.map((u) => u.email)).toEqual(['other2@ex.io']);
       expect(other.body.users).toEqual({ items: olderOthers, page_token: '' });

@@ -17,13 +17,19 @@ function context(ip: string, body: object): ExecutionContext {
 }
 
 describe('AuthThrottlerGuard', () => {
-  const config = loadConfig({ JWT_SECRET: 'x'.repeat(32), AUTH_RATE_LIMIT: '2', DATABASE_URL: 'postgres://u@h/d' });
+  const config = loadConfig({
+    JWT_SECRET: 'x'.repeat(32),
+    AUTH_RATE_LIMIT: '2',
+    DATABASE_URL: 'postgres://u@h/d',
+  });
 
   it('limits per IP whatever the email', async () => {
     const guard = new AuthThrottlerGuard(config);
     await guard.canActivate(context('10.0.0.1', { email: 'a@x.io' }));
     await guard.canActivate(context('10.0.0.1', { email: 'b@x.io' }));
-    await expect(guard.canActivate(context('10.0.0.1', { email: 'c@x.io' }))).rejects.toBeInstanceOf(RateLimited);
+    await expect(
+      guard.canActivate(context('10.0.0.1', { email: 'c@x.io' })),
+    ).rejects.toBeInstanceOf(RateLimited);
     await expect(guard.canActivate(context('10.0.0.2', { email: 'd@x.io' }))).resolves.toBe(true);
   });
 
