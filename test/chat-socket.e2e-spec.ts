@@ -7,6 +7,7 @@ import { ChatPrincipal } from '../src/auth/chat-principal.js';
 import { Module } from '@nestjs/common';
 import { PASSWORD, registerUser } from './support/chat-users.js';
 import { startTestApp, TEST_ENV, type TestApp } from './support/test-app.js';
+import { upgradeStatus } from './support/upgrade-status.js';
 
 /** A channel that tells who joined, for these tests only. */
 @Channel('whoami')
@@ -20,24 +21,6 @@ class WhoAmIChannel {
 
 @Module({ imports: [RealtimeModule], providers: [WhoAmIChannel] })
 class WhoAmIModule {}
-
-function upgradeStatus(url: string, protocols?: string[]): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, protocols);
-    ws.once('open', () => {
-      ws.close();
-      resolve(101);
-    });
-    ws.once('unexpected-response', (_req, res) => {
-      res.resume();
-      ws.terminate();
-      resolve(res.statusCode ?? 0);
-    });
-    ws.on('error', (error) => {
-      if (ws.readyState !== WebSocket.CLOSED) reject(error);
-    });
-  });
-}
 
 describe('chat sockets', () => {
   let t: TestApp;

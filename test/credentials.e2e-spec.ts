@@ -1,4 +1,6 @@
+import pg from 'pg';
 import request from 'supertest';
+import { TokenPurge } from '../src/auth/token-purge.js';
 import { PASSWORD, registerUser, uniqueEmail } from './support/chat-users.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
@@ -229,6 +231,62 @@ describe('chat accounts: confirmation, password reset and change, email change (
         other.bearer,
       ).expect(400);
       expect(res.body).toEqual(INVALID_TOKEN);
+    });
+  });
+
+  describe('expiry', () => {
+    async function sql(text: string, params: unknown[] = []) {
+      const client = new pg.Client({ connectionString: t.databaseUrl });
+      await client.connect();
+      try {
+        return await client.query(text, params);
+      } finally {
+        await client.end();
+      }
+    }
+
+    it('rejects expired tokens of every purpose, and the purge job deletes them', async () => {
+      const user = await registerUser(t.url);
+      await post('/auth/password/request', { email: user.email }).expect(204);
+      const reset = await mailedToken(user.email, 'password_reset');
+      const confirmation = await mailedToken(user.email, 'email_confirmation');
+      await sql(
+        `UPDATE user_tokens SET expires_at = now() - interval '1 second' WHERE user_id = $1`,
+        [user.id],
+      );
+
+      expect((await post('/auth/refresh', { token: user.refreshToken }).expect(400)).body).toEqual(
+        INVALID_TOKEN,
+      );
+      expect((await post('/auth/confirm', { token: confirmation }).expect(400)).body).toEqual(
+        INVALID_TOKEN,
+      );
+      expect((await post('/auth/password/confirm', { token: reset }).expect(400)).body).toEqual(
+        INVALID_TOKEN,
+      );
+
+      expect(await t.app.get(TokenPurge).run()).toBeGreaterThanOrEqual(3);
+      const { rows } = await sql('SELECT count(*)::int AS n FROM user_tokens WHERE user_id = $1', [
+        user.id,
+      ]);
+      expect(rows[0].n).toBe(0);
+    });
+
+    it('gives tokens the documented lifetimes', async () => {
+      const user = await registerUser(t.url);
+      await post('/auth/password/request', { email: user.email }).expect(204);
+      await post('/api/token/email_change', {}, user.bearer).expect(204);
+      const { rows } = await sql(
+        `SELECT purpose, round(extract(epoch FROM expires_at - inserted_at) / 86400) AS days
+           FROM user_tokens WHERE user_id = $1 ORDER BY purpose`,
+        [user.id],
+      );
+      expect(rows.map((r) => [r.purpose, Number(r.days)])).toEqual([
+        ['email_change', 7],
+        ['email_confirmation', 7],
+        ['password_reset', 1],
+        ['refresh', 14],
+      ]);
     });
   });
 });

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type EntityManager, QueryFailedError } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { defaultDisplayName } from '../accounts/account-rules.js';
 import { User } from '../accounts/user.entity.js';
 import {
@@ -8,6 +8,7 @@ import {
   invalidToken,
   ValidationFailed,
 } from '../common/errors/domain-error.js';
+import { isUniqueViolation } from '../database/postgres-errors.js';
 import { AccountMails } from '../mail/account-mails.js';
 import { UserProfile } from '../profiles/user-profile.entity.js';
 import { AccessTokens } from './access-tokens.js';
@@ -17,8 +18,6 @@ import { type LoginBody, selfUser } from './login-body.js';
 import { PasswordHasher } from './password-hasher.js';
 import { SecretTokens } from './secret-tokens.service.js';
 import { Sessions } from './sessions.js';
-
-const UNIQUE_VIOLATION = '23505';
 
 /** Registration, login, refresh-token rotation and sign-out. */
 @Injectable()
@@ -72,10 +71,7 @@ export class AuthService {
         return { body: this.loginBody(user, profile, refreshToken), confirmationToken };
       });
     } catch (error) {
-      if (
-        error instanceof QueryFailedError &&
-        (error.driverError as { code?: string }).code === UNIQUE_VIOLATION
-      ) {
+      if (isUniqueViolation(error)) {
         throw new ValidationFailed({ email: ['has already been taken'] });
       }
       throw error;

@@ -1,7 +1,7 @@
 import type { ExecutionContext } from '@nestjs/common';
 import { Injectable } from '@nestjs/common';
 import { AuthGuard } from '@nestjs/passport';
-import { TokenExpiredError } from 'jsonwebtoken';
+import jwt from 'jsonwebtoken';
 import { DomainError, Unauthenticated } from '../common/errors/domain-error.js';
 import { BEARER_PROBLEM } from './jwt.strategy.js';
 
@@ -24,6 +24,6 @@ export class BearerGuard extends AuthGuard('jwt') {
       .getRequest<{ [BEARER_PROBLEM]?: 'missing' | 'invalid_token' }>();
     const problem = req[BEARER_PROBLEM];
     if (problem) throw new Unauthenticated(problem);
-    throw new Unauthenticated(info instanceof TokenExpiredError ? 'expired' : 'invalid');
+    throw new Unauthenticated(info instanceof jwt.TokenExpiredError ? 'expired' : 'invalid');
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type EntityManager, QueryFailedError } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { User } from '../accounts/user.entity.js';
 import {
   type FieldErrors,
@@ -8,6 +8,7 @@ import {
   invalidToken,
   ValidationFailed,
 } from '../common/errors/domain-error.js';
+import { isUniqueViolation } from '../database/postgres-errors.js';
 import { AccountMails } from '../mail/account-mails.js';
 import type { EmailChangeDto, PasswordChangeDto, PasswordResetDto } from './dto/credentials.dto.js';
 import { type PublicUser, publicUser } from './login-body.js';
@@ -15,8 +16,6 @@ import { PasswordHasher } from './password-hasher.js';
 import { SecretTokens } from './secret-tokens.service.js';
 import { Sessions } from './sessions.js';
 import type { TokenPurpose } from './user-token.entity.js';
-
-const UNIQUE_VIOLATION = '23505';
 
 /** Email confirmation, password reset and change, email change. */
 @Injectable()
@@ -103,10 +102,7 @@ export class CredentialsService {
         await this.sessions.revokeWithin(manager, user.id);
       });
     } catch (error) {
-      if (
-        error instanceof QueryFailedError &&
-        (error.driverError as { code?: string }).code === UNIQUE_VIOLATION
-      ) {
+      if (isUniqueViolation(error)) {
         throw new ValidationFailed({ email: ['has already been taken'] });
       }
       throw error;

@@ -1,26 +1,15 @@
-import {
-  Allow,
-  IsInt,
-  IsNotEmpty,
-  IsOptional,
-  Max,
-  Min,
-  MinLength,
-  ValidateIf,
-} from 'class-validator';
+import { Allow, IsInt, IsOptional, Max, Min, MinLength } from 'class-validator';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { AppConfig } from './app.config.js';
-import { type Env, validateEnv } from './env-validation.js';
+import { type Env, RequiredInProduction, validateEnv } from './env-validation.js';
 
 class AuthEnv {
   @Allow() NODE_ENV?: string;
 
-  @ValidateIf((env: AuthEnv) => env.NODE_ENV === 'production' || env.JWT_SECRET !== undefined)
-  // Decorators run bottom-up: presence is checked before the length.
   @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters long' })
-  @IsNotEmpty({ message: 'JWT_SECRET is required when NODE_ENV=production' })
+  @RequiredInProduction('JWT_SECRET')
   JWT_SECRET?: string;
 
   @IsOptional() @IsInt() @Min(4) @Max(15) BCRYPT_COST?: number;

@@ -1,23 +1,12 @@
-import {
-  Allow,
-  IsInt,
-  IsNotEmpty,
-  IsOptional,
-  Max,
-  Min,
-  Validate,
-  ValidateIf,
-} from 'class-validator';
+import { Allow, IsInt, IsOptional, Max, Min, Validate } from 'class-validator';
 import { PostgresUrlConstraint } from './postgres-url.constraint.js';
-import { type Env, validateEnv } from './env-validation.js';
+import { type Env, RequiredInProduction, validateEnv } from './env-validation.js';
 
 class DatabaseEnv {
   @Allow() NODE_ENV?: string;
 
-  @ValidateIf((env: DatabaseEnv) => env.NODE_ENV === 'production' || env.DATABASE_URL !== undefined)
-  // Decorators run bottom-up: presence is checked before the format.
   @Validate(PostgresUrlConstraint)
-  @IsNotEmpty({ message: 'DATABASE_URL is required when NODE_ENV=production' })
+  @RequiredInProduction('DATABASE_URL')
   DATABASE_URL?: string;
 
   @IsOptional() @IsInt() @Min(1) @Max(65535) EMBEDDED_PG_PORT?: number;

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { plainToInstance } from 'class-transformer';
-import { type ValidationError, validateSync } from 'class-validator';
+import { IsNotEmpty, type ValidationError, ValidateIf, validateSync } from 'class-validator';
 
 /** Raised when an environment variable is invalid; `message` is one line naming the variable. */
 export class ConfigError extends Error {
@@ -40,4 +40,19 @@ export function validateEnv<T extends object>(schema: new () => T, env: Env): T 
     throw new ConfigError(error.property, `${firstProblem(error)}${got}`);
   }
   return instance;
+}
+
+/**
+ * A variable required when NODE_ENV=production, and validated (by the decorators above this one)
+ * whenever it is set. Place it last: class-validator runs decorators bottom-up, so presence is
+ * checked before the format. The class must declare `@Allow() NODE_ENV`.
+ */
+export function RequiredInProduction(variable: string): PropertyDecorator {
+  return (target, key) => {
+    IsNotEmpty({ message: `${variable} is required when NODE_ENV=production` })(target, key);
+    ValidateIf(
+      (env: Record<string, unknown>) =>
+        env.NODE_ENV === 'production' || env[variable] !== undefined,
+    )(target, key);
+  };
 }

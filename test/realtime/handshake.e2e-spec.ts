@@ -1,26 +1,10 @@
-import WebSocket from 'ws';
 import { RawSocket } from '../support/raw-socket.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import { TestChannelsModule } from '../support/test-channels.js';
+import { upgradeStatus as upgrade } from '../support/upgrade-status.js';
 
-/** Resolves with 101 when the upgrade succeeds, else the HTTP status. */
-function upgradeStatus(url: string, headers: Record<string, string> = {}): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, { headers });
-    ws.once('open', () => {
-      ws.close();
-      resolve(101);
-    });
-    ws.once('unexpected-response', (_req, res) => {
-      res.resume();
-      ws.terminate();
-      resolve(res.statusCode ?? 0);
-    });
-    ws.on('error', (error) => {
-      if (ws.readyState !== WebSocket.CLOSED) reject(error);
-    });
-  });
-}
+const upgradeStatus = (url: string, headers: Record<string, string> = {}) =>
+  upgrade(url, { headers });
 
 describe('WebSocket handshake', () => {
   let t: TestApp;
