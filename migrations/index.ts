@@ -2,5 +2,10 @@
 // class to this list (a test checks that no file is left out).
 import { EnableExtensions1732240000000 } from './1732240000000-EnableExtensions.js';
 import { CreateAccounts1732300000000 } from './1732300000000-CreateAccounts.js';
+import { CreateConversations1732400000000 } from './1732400000000-CreateConversations.js';
 
-export const migrations = [EnableExtensions1732240000000, CreateAccounts1732300000000];
+export const migrations = [
+  EnableExtensions1732240000000,
+  CreateAccounts1732300000000,
+  CreateConversations1732400000000,
+];

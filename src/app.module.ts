@@ -5,6 +5,8 @@ import { ConfigModule } from './config/config.module.js';
 import type { Config } from './config/config.js';
 import { DatabaseModule } from './database/database.module.js';
 import { AuthModule } from './auth/auth.module.js';
+import { ChatChannelsModule } from './conversations/channels/chat-channels.module.js';
+import { MessagesModule } from './messages/messages.module.js';
 import { AccountsModule } from './accounts/accounts.module.js';
 import { ProfilesModule } from './profiles/profiles.module.js';
 import { HealthModule } from './health/health.module.js';
@@ -32,6 +34,8 @@ export class AppModule {
         HealthModule,
         RealtimeModule,
         AuthModule,
+        MessagesModule,
+        ChatChannelsModule,
         AccountsModule,
         ProfilesModule,
         MailModule.forRoot(options.config),

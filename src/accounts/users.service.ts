@@ -70,4 +70,9 @@ export class UsersService {
       (row) => ({ id: row.id, email: row.email, display_name: row.display_name }),
     );
   }
+
+  /** Sets the display name (validated by the caller: 3–20 characters). */
+  async setDisplayName(userId: string, displayName: string): Promise<void> {
+    await this.users.update({ id: userId }, { displayName, updatedAt: new Date() });
+  }
 }

@@ -4,6 +4,7 @@ import { PassportModule } from '@nestjs/passport';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { User } from '../accounts/user.entity.js';
 import { CONFIG, type Config } from '../config/config.js';
+import { ConversationsModule } from '../conversations/conversations.module.js';
 import { UserProfile } from '../profiles/user-profile.entity.js';
 import { RealtimeModule } from '../realtime/realtime.module.js';
 import { AccessTokens } from './access-tokens.js';
@@ -26,6 +27,7 @@ import { UserToken } from './user-token.entity.js';
   imports: [
     TypeOrmModule.forFeature([User, UserProfile, UserToken]),
     PassportModule,
+    ConversationsModule,
     RealtimeModule,
     JwtModule.registerAsync({
       inject: [CONFIG],

@@ -8,13 +8,15 @@ import {
   invalidToken,
   ValidationFailed,
 } from '../common/errors/domain-error.js';
+import { conversationJson } from '../conversations/chat-json.js';
+import { ConversationsService } from '../conversations/conversations.service.js';
 import { isUniqueViolation } from '../database/postgres-errors.js';
 import { AccountMails } from '../mail/account-mails.js';
 import { UserProfile } from '../profiles/user-profile.entity.js';
 import { AccessTokens } from './access-tokens.js';
 import type { LoginDto } from './dto/login.dto.js';
 import type { RegisterDto } from './dto/register.dto.js';
-import { type LoginBody, selfUser } from './login-body.js';
+import { type LoginBody, publicUser, selfUser } from './login-body.js';
 import { PasswordHasher } from './password-hasher.js';
 import { SecretTokens } from './secret-tokens.service.js';
 import { Sessions } from './sessions.js';
@@ -31,6 +33,7 @@ export class AuthService {
     private readonly accessTokens: AccessTokens,
     private readonly sessions: Sessions,
     private readonly mails: AccountMails,
+    private readonly conversations: ConversationsService,
   ) {}
 
   /** Creates the account, its profile and first session, then mails the confirmation link. */
@@ -68,7 +71,7 @@ export class AuthService {
         );
         const refreshToken = await this.tokens.issue(user.id, 'refresh', manager);
         const confirmationToken = await this.tokens.issue(user.id, 'email_confirmation', manager);
-        return { body: this.loginBody(user, profile, refreshToken), confirmationToken };
+        return { body: await this.loginBody(user, profile, refreshToken), confirmationToken };
       });
     } catch (error) {
       if (isUniqueViolation(error)) {
@@ -123,12 +126,12 @@ export class AuthService {
     return manager.getRepository(UserProfile).findOneByOrFail({ userId });
   }
 
-  private loginBody(user: User, profile: UserProfile, refreshToken: string): LoginBody {
+  private async loginBody(user: User, profile: UserProfile, refreshToken: string): Promise<LoginBody> {
+    const { conversations, users } = await this.conversations.directory(user.id);
     return {
       user: selfUser(user, profile),
-      // Conversations and their members come with the conversations module.
-      conversations: [],
-      users: [],
+      conversations: conversations.map(conversationJson),
+      users: users.map(publicUser),
       auth_token: this.accessTokens.sign(user.id),
       refresh_token: refreshToken,
     };

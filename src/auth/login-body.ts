@@ -1,5 +1,6 @@
 import type { User } from '../accounts/user.entity.js';
 import { isoTimestamp } from '../common/time/timestamps.js';
+import type { ConversationJson } from '../conversations/chat-json.js';
 import type { UserProfile } from '../profiles/user-profile.entity.js';
 
 /** The flat "self" user: public fields, confirmed_at and the profile. */
@@ -23,7 +24,7 @@ export interface PublicUser {
 /** What register, login and refresh answer. */
 export interface LoginBody {
   user: SelfUser;
-  conversations: unknown[];
+  conversations: ConversationJson[];
   users: PublicUser[];
   auth_token: string;
   refresh_token: string;

@@ -1,5 +1,6 @@
 import { type AppConfig, appConfig } from './app.config.js';
 import { type AuthConfig, authConfig } from './auth.config.js';
+import { type ChatConfig, chatConfig } from './chat.config.js';
 import { type DatabaseConfig, databaseConfig } from './database.config.js';
 import type { Env } from './env-validation.js';
 import { type MailConfig, mailConfig } from './mail.config.js';
@@ -11,6 +12,7 @@ export interface Config {
   database: DatabaseConfig;
   auth: AuthConfig;
   realtime: RealtimeConfig;
+  chat: ChatConfig;
   mail: MailConfig;
 }
 
@@ -22,6 +24,7 @@ export function loadConfig(env: Env): Config {
     database: databaseConfig(env),
     auth: authConfig(env, app),
     realtime: realtimeConfig(env),
+    chat: chatConfig(env),
     mail: mailConfig(env),
   };
 }

@@ -16,6 +16,7 @@ export interface ChannelOps {
   broadcast(event: string, payload: unknown, excludeSelf: boolean): void;
   close(): void;
   onTerminate(callback: (reason: TerminateReason) => void): void;
+  afterReply(callback: () => void): void;
   readonly alive: boolean;
 }
 
@@ -62,6 +63,14 @@ export class ChannelContext<P = unknown> {
   /** Closes this channel gracefully once the current handler's reply is sent (phx_close). */
   close(): void {
     this.ops.close();
+  }
+
+  /**
+   * Runs once the current handler's reply has been sent (e.g. a broadcast that must follow the
+   * reply). Outside a handler it runs at once.
+   */
+  afterReply(callback: () => void): void {
+    this.ops.afterReply(callback);
   }
 
   /** Runs when the channel ends, whatever the reason (presence uses it to untrack). */

@@ -42,6 +42,8 @@ export class ChannelProcess implements Subscriber, ChannelOps {
   private running = false;
   private closeRequested = false;
   private readonly terminators: Array<(reason: TerminateReason) => void> = [];
+  /** Set while a handler runs: callbacks to run after its reply. */
+  private replyFollowers: Array<() => void> | undefined;
 
   constructor(
     private readonly host: ChannelHost,
@@ -119,16 +121,21 @@ export class ChannelProcess implements Subscriber, ChannelOps {
       return;
     }
     let reply: Reply | undefined;
+    const followers: Array<() => void> = [];
+    this.replyFollowers = followers;
     try {
       reply = toReply(await this.call(method, [message.payload, this.ctx, message.event]));
     } catch (err) {
       reply = replyForError(err);
       if (reply === undefined) {
+        this.replyFollowers = undefined;
         this.crash(message.event, err);
         return;
       }
     }
+    this.replyFollowers = undefined;
     if (reply !== undefined) this.sendReply(message.ref, reply);
+    for (const follower of followers) this.runSafely('afterReply', follower);
     if (this.closeRequested) this.closeGracefully('close');
   }
 
@@ -149,6 +156,19 @@ export class ChannelProcess implements Subscriber, ChannelOps {
 
   close(): void {
     this.closeRequested = true;
+  }
+
+  afterReply(callback: () => void): void {
+    if (this.replyFollowers) this.replyFollowers.push(callback);
+    else this.runSafely('afterReply', callback);
+  }
+
+  private runSafely(where: string, callback: () => void): void {
+    try {
+      callback();
+    } catch (err) {
+      this.logFailure(where, err);
+    }
   }
 
   onTerminate(callback: (reason: TerminateReason) => void): void {

@@ -1,0 +1,71 @@
+import { Controller, Get, Query, UseGuards } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiQuery,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import type { User } from '../accounts/user.entity.js';
+import { BearerGuard } from '../auth/bearer.guard.js';
+import { CurrentUser } from '../auth/current-user.decorator.js';
+import { MissingParameters, notFound } from '../common/errors/domain-error.js';
+import { parsePageToken } from '../common/pagination/page-cursor.js';
+import { parsePageSize } from '../common/pagination/page-size.js';
+import type { Page } from '../common/pagination/page.js';
+import type { MessageJson } from '../conversations/chat-json.js';
+import { ConversationsService } from '../conversations/conversations.service.js';
+import { MessagesService } from './messages.service.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+@ApiTags('messages')
+@Controller('api/messages')
+export class MessagesController {
+  constructor(
+    private readonly conversations: ConversationsService,
+    private readonly messages: MessagesService,
+  ) {}
+
+  /** Older messages of a conversation, newest first: the pages after the join reply's. */
+  @Get()
+  @UseGuards(BearerGuard)
+  @ApiBearerAuth()
+  @ApiQuery({ name: 'conversation_id', required: true })
+  @ApiQuery({
+    name: 'page_token',
+    required: false,
+    description: 'From the previous page; "" or absent: the newest',
+  })
+  @ApiQuery({ name: 'page_size', required: false, description: 'Integer 1–100, default 20' })
+  @ApiOkResponse({
+    description: '`{"messages":{"items":[Message],"page_token":"…"}}` (`""` on the last page)',
+  })
+  @ApiBadRequestResponse({
+    description:
+      '`{"error":{"missing_parameters":["conversation_id"]}}`, or `{"errors":{"page_size":[…]}}`',
+  })
+  @ApiNotFoundResponse({
+    description:
+      '`{"errors":{"detail":"Not Found"}}` for a conversation the caller is not a member of',
+  })
+  @ApiUnauthorizedResponse({
+    description: '`{"errors":{"detail":"Authentication token is missing."}}`',
+  })
+  async list(
+    @CurrentUser() user: User,
+    @Query('conversation_id') conversationId: unknown,
+    @Query('page_token') pageToken: unknown,
+    @Query('page_size') pageSize: unknown,
+  ): Promise<{ messages: Page<MessageJson> }> {
+    if (conversationId === undefined || conversationId === '')
+      throw new MissingParameters(['conversation_id']);
+    const size = parsePageSize(pageSize);
+    const after = parsePageToken(pageToken);
+    if (typeof conversationId !== 'string' || !UUID.test(conversationId)) throw notFound();
+    if (!(await this.conversations.forMember(conversationId, user.id))) throw notFound();
+    return { messages: await this.messages.page(conversationId, size, after) };
+  }
+}

@@ -1,0 +1,144 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Parser, type AsyncAPIDocumentInterface, type Diagnostic } from '@asyncapi/parser';
+
+/** docs/asyncapi.yaml: the chat product's Phoenix Channels (no app needed). */
+const DOC_PATH = fileURLToPath(new URL('../docs/asyncapi.yaml', import.meta.url));
+
+/**
+ * DiagnosticSeverity.Error. Typed through Diagnostic: the parser's exported enum comes from another
+ * copy of @stoplight/types than spectral-core's, so the two enums don't compare.
+ */
+const ERROR: Diagnostic['severity'] = 0;
+
+const SYSTEM = 'system:general';
+const USER = 'user:{user_id}';
+const CONVERSATION = 'conversation:{conversation_id}';
+
+/** Client → server events (operations with `action: receive`), answered with a phx_reply. */
+const INBOUND: Array<[string, string]> = [
+  [SYSTEM, 'phx_join'],
+  [SYSTEM, 'set_hidden'],
+  [SYSTEM, 'set_display_name'],
+  [SYSTEM, 'start_conversation'],
+  [USER, 'phx_join'],
+  [CONVERSATION, 'phx_join'],
+  [CONVERSATION, 'send_message'],
+  [CONVERSATION, 'edit_message'],
+  [CONVERSATION, 'delete_message'],
+  [CONVERSATION, 'start_typing'],
+  [CONVERSATION, 'finish_typing'],
+  [CONVERSATION, 'read_conversation'],
+  [CONVERSATION, 'change_alias'],
+  [CONVERSATION, 'modify_conversation'],
+  [CONVERSATION, 'leave_conversation'],
+];
+
+/** Server → client events (operations with `action: send`). */
+const OUTBOUND: Array<[string, string]> = [
+  [SYSTEM, 'presence_state'],
+  [SYSTEM, 'presence_diff'],
+  [SYSTEM, 'update_display_name'],
+  [USER, 'new_conversation'],
+  [CONVERSATION, 'new_message'],
+  [CONVERSATION, 'update_message'],
+  [CONVERSATION, 'delete_message'],
+  [CONVERSATION, 'start_typing'],
+  [CONVERSATION, 'finish_typing'],
+  [CONVERSATION, 'read_conversation'],
+  [CONVERSATION, 'update_alias'],
+  [CONVERSATION, 'leave_conversation'],
+];
+
+describe('AsyncAPI document: chat channels', () => {
+  let document: AsyncAPIDocumentInterface | undefined;
+  let diagnostics: Diagnostic[];
+
+  beforeAll(async () => {
+    const yaml = readFileSync(DOC_PATH, 'utf8');
+    ({ document, diagnostics } = await new Parser().parse(yaml));
+  });
+
+  /** The operations on `address` with `action` whose messages include the event `name`. */
+  function operationsFor(address: string, action: 'send' | 'receive', name: string) {
+    return document!
+      .operations()
+      .all()
+      .filter(
+        (op) =>
+          op.action() === action &&
+          op
+            .channels()
+            .all()
+            .some((c) => c.address() === address) &&
+          op
+            .messages()
+            .all()
+            .some((m) => m.name() === name),
+      );
+  }
+
+  it('parses as AsyncAPI 3.0.0 without errors', () => {
+    const errors = diagnostics.filter((d) => d.severity === ERROR);
+    expect(errors.map((d) => `${d.path.join('.')}: ${d.message}`)).toEqual([]);
+    expect(document).toBeDefined();
+    expect(document!.version()).toBe('3.0.0');
+  });
+
+  it('describes the Phoenix socket server', () => {
+    const server = document!.servers().get('local');
+    expect(server).toBeDefined();
+    expect(server!.protocol()).toBe('ws');
+    expect(server!.host()).toBe('localhost:4000');
+    expect(server!.pathname()).toBe('/socket/websocket');
+    expect(document!.info().description()).toMatch(/\[join_ref, ref, topic, event, payload\]/);
+  });
+
+  it('has the three chat channels, with their parameters', () => {
+    const addresses = document!
+      .channels()
+      .all()
+      .map((c) => c.address());
+    expect(addresses).toEqual(expect.arrayContaining([SYSTEM, USER, CONVERSATION]));
+
+    const parameters = (address: string) =>
+      document!
+        .channels()
+        .all()
+        .find((c) => c.address() === address)!
+        .parameters()
+        .all()
+        .map((p) => p.id());
+    expect(parameters(USER)).toEqual(['user_id']);
+    expect(parameters(CONVERSATION)).toEqual(['conversation_id']);
+  });
+
+  it.each(INBOUND)('receives %s %s and replies with phx_reply', (address, event) => {
+    const [operation, ...others] = operationsFor(address, 'receive', event);
+    expect(operation).toBeDefined();
+    expect(others).toEqual([]);
+    const reply = operation.reply();
+    expect(reply).toBeDefined();
+    expect(
+      reply!
+        .messages()
+        .all()
+        .map((m) => m.name()),
+    ).toContain('phx_reply');
+  });
+
+  it.each(OUTBOUND)('sends %s %s', (address, event) => {
+    expect(operationsFor(address, 'send', event)).toHaveLength(1);
+  });
+
+  it('documents the shared schemas', () => {
+    const schemas = document!
+      .components()
+      .schemas()
+      .all()
+      .map((s) => s.id());
+    expect(schemas).toEqual(
+      expect.arrayContaining(['Conversation', 'Message', 'PublicUser', 'MessagePage', 'Timestamp']),
+    );
+  });
+});
