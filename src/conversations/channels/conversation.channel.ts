@@ -116,7 +116,7 @@ export class ConversationChannel {
       id,
       userId,
       content(body.content),
-      (clientMsgId as string | null | undefined) ?? null,
+      clientMsgId ?? null,
     );
     const json = messageJson(message);
     if (!duplicate) {
