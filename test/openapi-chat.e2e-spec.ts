@@ -25,6 +25,7 @@ const ROUTES: Array<[string, string, boolean, string[]]> = [
   ['patch', '/api/profile', true, ['200', '401', '422']],
   ['post', '/api/recents', true, ['200', '400', '401']],
   ['get', '/api/users', false, ['200', '400', '401']],
+  ['get', '/api/messages', false, ['200', '400', '401', '404']],
 ];
 
 describe('OpenAPI document: chat accounts', () => {
