@@ -104,7 +104,7 @@ export class ConversationsService {
     if (found !== ids.length) throw new ChatError('invalid_user_ids');
     try {
       return await this.db.transaction(async (manager) => {
-        const conversation = input.private
+        const saved = input.private
           ? await this.privateConversation(manager, ids[0], ids[1])
           : await manager.save(
               manager.create(Conversation, {
@@ -114,6 +114,10 @@ export class ConversationsService {
                 updatedAt: new Date(),
               }),
             );
+        // Reloaded: the database sets inserted_at, which save() does not read back.
+        const conversation = await manager
+          .getRepository(Conversation)
+          .findOneByOrFail({ id: saved.id });
         await manager
           .createQueryBuilder()
           .insert()
