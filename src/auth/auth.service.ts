@@ -126,7 +126,11 @@ export class AuthService {
     return manager.getRepository(UserProfile).findOneByOrFail({ userId });
   }
 
-  private async loginBody(user: User, profile: UserProfile, refreshToken: string): Promise<LoginBody> {
+  private async loginBody(
+    user: User,
+    profile: UserProfile,
+    refreshToken: string,
+  ): Promise<LoginBody> {
     const { conversations, users } = await this.conversations.directory(user.id);
     return {
       user: selfUser(user, profile),

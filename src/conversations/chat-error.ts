@@ -8,6 +8,7 @@ export type ChatErrorCode =
   | 'not_a_member'
   | 'incorrect_num_users'
   | 'invalid_user_ids'
+  | 'invalid_ids'
   | 'users_not_found'
   | 'already_members'
   | 'too_many_members'

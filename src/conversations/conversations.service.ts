@@ -101,7 +101,7 @@ export class ConversationsService {
     if (input.private && ids.length !== 2) throw new ChatError('incorrect_num_users');
     if (ids.length > MAX_MEMBERS) throw new ChatError('too_many_members');
     const found = await this.db.getRepository(User).countBy({ id: In(ids) });
-    if (found !== ids.length) throw new ChatError('invalid_user_ids');
+    if (found !== ids.length) throw new ChatError('invalid_ids');
     try {
       return await this.db.transaction(async (manager) => {
         const saved = input.private
@@ -194,7 +194,8 @@ export class ConversationsService {
 
   /** Sets the member's read marker to now. */
   async markRead(conversationId: string, userId: string): Promise<Date> {
-    const rows = await this.db.query<Array<{ last_read: Date }>>(
+    // For an UPDATE, query() answers [rows, affected count].
+    const [rows] = await this.db.query<[Array<{ last_read: Date }>, number]>(
       `UPDATE conversation_members SET last_read = clock_timestamp()
         WHERE conversation_id = $1 AND user_id = $2 RETURNING last_read`,
       [conversationId, userId],

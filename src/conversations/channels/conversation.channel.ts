@@ -64,12 +64,7 @@ export class ConversationChannel {
 
   @Join()
   async join(params: unknown, ctx: ChannelContext): Promise<object> {
-    let userId: string;
-    try {
-      userId = await this.guard.authorize(ctx, params);
-    } catch {
-      throw new ChatError('unauthorized');
-    }
+    const userId = await this.guard.authorize(ctx, params);
     const id = conversationIdOf(ctx.topic);
     const conversation = await this.conversations.forMember(id, userId);
     if (!conversation) throw new ChatError('no_conversation');
@@ -166,8 +161,7 @@ export class ConversationChannel {
 
   @On('finish_typing')
   async finishTyping(payload: unknown, ctx: ChannelContext): Promise<object> {
-    const { userId, id } = await this.member(ctx, payload);
-    this.typing.delete(`${id}:${userId}`);
+    const { userId } = await this.member(ctx, payload);
     ctx.broadcast('finish_typing', { user_id: userId });
     return {};
   }

@@ -9,12 +9,9 @@ export class UserChannel {
 
   @Join()
   async join(params: unknown, ctx: ChannelContext): Promise<object> {
-    try {
-      const userId = await this.guard.authorize(ctx, params);
-      if (ctx.topic !== `user:${userId}`) throw new ChatError('unauthorized');
-    } catch {
-      throw new ChatError('unauthorized');
-    }
+    const userId = this.guard.userOf(ctx);
+    if (ctx.topic !== `user:${userId}`) throw new ChatError('unauthorized');
+    await this.guard.checkToken(params, userId);
     return {};
   }
 
