@@ -38,17 +38,10 @@ import {
 import { RawSocket } from './support/raw-socket.js';
 import { startTestApp, TEST_ENV, type TestApp } from './support/test-app.js';
 import { upgradeStatus } from './support/upgrade-status.js';
+import type { MessageJson } from '../src/conversations/chat-json.js';
 
 /** Short enough for a test, long enough that 5 quick pushes all land in one window. */
 const TYPING_INTERVAL_MS = 500;
-
-interface MessageJson {
-  id: string;
-  sender: string;
-  content: string;
-  inserted_at: string;
-  updated_at: string;
-}
 
 interface ConversationJson {
   id: string;

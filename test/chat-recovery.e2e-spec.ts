@@ -18,18 +18,11 @@ import {
   waitFor,
 } from './support/phoenix-client.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
+import type { MessageJson } from '../src/conversations/chat-json.js';
 
 const MISSED_LIMIT = 40;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const CHAT_TS = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3}Z$/;
-
-interface MessageJson {
-  id: string;
-  sender: string;
-  content: string;
-  inserted_at: string;
-  updated_at: string;
-}
 
 interface Page {
   items: MessageJson[];
