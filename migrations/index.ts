@@ -3,9 +3,11 @@
 import { EnableExtensions1732240000000 } from './1732240000000-EnableExtensions.js';
 import { CreateAccounts1732300000000 } from './1732300000000-CreateAccounts.js';
 import { CreateConversations1732400000000 } from './1732400000000-CreateConversations.js';
+import { CreateRallyPlayers1732500000000 } from './1732500000000-CreateRallyPlayers.js';
 
 export const migrations = [
   EnableExtensions1732240000000,
   CreateAccounts1732300000000,
   CreateConversations1732400000000,
+  CreateRallyPlayers1732500000000,
 ];

@@ -11,6 +11,7 @@ import { AccountsModule } from './accounts/accounts.module.js';
 import { ProfilesModule } from './profiles/profiles.module.js';
 import { HealthModule } from './health/health.module.js';
 import { MailModule } from './mail/mail.module.js';
+import { RallyModule } from './rally/rally.module.js';
 import { RealtimeModule } from './realtime/realtime.module.js';
 
 export interface AppModuleOptions {
@@ -36,6 +37,7 @@ export class AppModule {
         AuthModule,
         MessagesModule,
         ChatChannelsModule,
+        RallyModule,
         AccountsModule,
         ProfilesModule,
         MailModule.forRoot(options.config),

@@ -4,6 +4,7 @@ import { type ChatConfig, chatConfig } from './chat.config.js';
 import { type DatabaseConfig, databaseConfig } from './database.config.js';
 import type { Env } from './env-validation.js';
 import { type MailConfig, mailConfig } from './mail.config.js';
+import { type RallyConfig, rallyConfig } from './rally.config.js';
 import { type RealtimeConfig, realtimeConfig } from './realtime.config.js';
 
 /** The whole validated configuration, one section per concern. */
@@ -13,6 +14,7 @@ export interface Config {
   auth: AuthConfig;
   realtime: RealtimeConfig;
   chat: ChatConfig;
+  rally: RallyConfig;
   mail: MailConfig;
 }
 
@@ -25,6 +27,7 @@ export function loadConfig(env: Env): Config {
     auth: authConfig(env, app),
     realtime: realtimeConfig(env),
     chat: chatConfig(env),
+    rally: rallyConfig(env),
     mail: mailConfig(env),
   };
 }
