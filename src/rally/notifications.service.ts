@@ -26,7 +26,7 @@ export class NotificationsService {
   /** Remembers a joined notifications channel until it ends. */
   register(playerId: string, ctx: ChannelContext): void {
     let sockets = this.sockets.get(playerId);
-    if (!sockets) this.sockets.set(playerId, (sockets = new Map()));
+    if (!sockets) this.sockets.set(playerId, (sockets = new Map<SocketInfo, number>()));
     sockets.set(ctx.socket, (sockets.get(ctx.socket) ?? 0) + 1);
     ctx.onTerminate(() => {
       const left = (sockets.get(ctx.socket) ?? 1) - 1;
