@@ -17,6 +17,7 @@ export async function createApp(options: AppModuleOptions): Promise<NestExpressA
   app.disable('x-powered-by');
   // LongPoll POSTs are ndjson: one frame per line.
   app.useBodyParser('text', { type: 'application/x-ndjson', limit: '10mb' });
+  app.useBodyParser('json', { type: ['application/json', 'application/vnd.api+json'] });
   app.useWebSocketAdapter(new PhoenixWsAdapter(app));
   app.useGlobalFilters(new AllExceptionsFilter());
   setupOpenApi(app, VERSION);

@@ -88,7 +88,11 @@ describe('development mailbox in production', () => {
 
   beforeAll(async () => {
     // TEST_ENV provides JWT_SECRET and startTestApp the DATABASE_URL, both required here.
-    t = await startTestApp({ NODE_ENV: 'production' });
+    t = await startTestApp({
+      NODE_ENV: 'production',
+      HOLOQUEST_API_TOKEN: 'holoquest-api-token-0123456789',
+      ADMIN_API_TOKEN: 'holoquest-admin-token-0123456789',
+    });
   });
   afterAll(() => t?.close());
 

@@ -68,6 +68,8 @@ describe('loadConfig', () => {
       NODE_ENV: 'production',
       DATABASE_URL: 'postgres://u@db/app',
       JWT_SECRET: 'y'.repeat(40),
+      HOLOQUEST_API_TOKEN: 'h'.repeat(24),
+      ADMIN_API_TOKEN: 'a'.repeat(24),
     });
     expect(config.auth).toMatchObject({ jwtSecret: 'y'.repeat(40), jwtSecretGenerated: false });
     expect(config.app.logFormat).toBe('json');
