@@ -38,13 +38,15 @@ export class ConversationsService {
 
   /** The conversation, if `userId` is a member of it. */
   async forMember(conversationId: string, userId: string): Promise<Conversation | undefined> {
-    const member = await this.db
-      .getRepository(ConversationMember)
-      .existsBy({ conversationId, userId });
-    if (!member) return undefined;
-    return (
-      (await this.db.getRepository(Conversation).findOneBy({ id: conversationId })) ?? undefined
-    );
+    const conversation = await this.db
+      .getRepository(Conversation)
+      .createQueryBuilder('c')
+      .innerJoin(ConversationMember, 'm', 'm.conversation_id = c.id AND m.user_id = :userId', {
+        userId,
+      })
+      .where('c.id = :conversationId', { conversationId })
+      .getOne();
+    return conversation ?? undefined;
   }
 
   async memberIds(
