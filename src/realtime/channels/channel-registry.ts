@@ -39,13 +39,6 @@ export class ChannelRegistry implements OnModuleInit {
     this.routes = this.sorted(routes);
   }
 
-  /** Adds a channel outside discovery (tests, dynamic channels). */
-  add(patterns: string[], instance: object): void {
-    const routes = [...this.routes];
-    this.register(instance.constructor.name, patterns, instance as Record<string, unknown>, routes);
-    this.routes = this.sorted(routes);
-  }
-
   match(topic: string): ChannelDefinition | undefined {
     for (const route of this.routes) {
       if (route.exact ? topic === route.prefix : topic.startsWith(route.prefix))

@@ -83,11 +83,6 @@ export class SocketHandshake implements OnModuleInit {
     this.authenticators = found.sort((a, b) => b.priority - a.priority).map((f) => f.instance);
   }
 
-  /** Adds an authenticator outside discovery (asked after the discovered ones). */
-  addAuthenticator(authenticator: SocketAuthenticator): void {
-    this.authenticators.push(authenticator);
-  }
-
   async evaluate(input: HandshakeInput): Promise<HandshakeResult> {
     const { origin, remoteAddress } = input;
     if (!originAllowed(origin, this.config.realtime.allowedOrigins)) {
