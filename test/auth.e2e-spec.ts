@@ -66,6 +66,13 @@ describe('chat accounts: register, login, refresh, sign-out', () => {
       );
     });
 
+    it('serves many concurrent registrations (more than the database pool)', async () => {
+      const results = await Promise.all(
+        Array.from({ length: 25 }, () => register({ email: email(), password: PASSWORD })),
+      );
+      expect(results.map((r) => r.status)).toEqual(Array(25).fill(200));
+    });
+
     it('honours display_name and the web client’s displayName', async () => {
       const a = await register({
         email: email(),

@@ -38,14 +38,20 @@ export class AuthService {
 
   /** Creates the account, its profile and first session, then mails the confirmation link. */
   async register(input: RegisterDto): Promise<LoginBody> {
-    const { body, confirmationToken } = await this.createAccount(input);
+    const { user, profile, refreshToken, confirmationToken } = await this.createAccount(input);
+    // Built after the commit: inside the transaction it would need a second pool connection,
+    // and enough concurrent registrations would then wait on each other forever.
+    const body = await this.loginBody(user, profile, refreshToken);
     await this.mails.sendEmailConfirmation(body.user.email, confirmationToken);
     return body;
   }
 
-  private async createAccount(
-    input: RegisterDto,
-  ): Promise<{ body: LoginBody; confirmationToken: string }> {
+  private async createAccount(input: RegisterDto): Promise<{
+    user: User;
+    profile: UserProfile;
+    refreshToken: string;
+    confirmationToken: string;
+  }> {
     const displayName = input.display_name ?? input.displayName ?? defaultDisplayName(input.email);
     const passwordHash = await this.hasher.hash(input.password);
     try {
@@ -71,7 +77,7 @@ export class AuthService {
         );
         const refreshToken = await this.tokens.issue(user.id, 'refresh', manager);
         const confirmationToken = await this.tokens.issue(user.id, 'email_confirmation', manager);
-        return { body: await this.loginBody(user, profile, refreshToken), confirmationToken };
+        return { user, profile, refreshToken, confirmationToken };
       });
     } catch (error) {
       if (isUniqueViolation(error)) {
