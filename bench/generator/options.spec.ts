@@ -1,0 +1,64 @@
+import { describe, expect, it } from '@jest/globals';
+import { OptionsError, parseOptions, wsBase } from './options.js';
+
+const base = ['--target', 'ws', '--workload', 'fanout', '--url', 'http://127.0.0.1:9/'];
+
+describe('parseOptions', () => {
+  it('reads flags and applies the defaults', () => {
+    const options = parseOptions([...base, '--sockets', '5', '--rate=20', '--duration-ms', '500']);
+    expect(options).toMatchObject({
+      target: 'ws',
+      workload: 'fanout',
+      url: 'http://127.0.0.1:9',
+      sockets: 5,
+      rate: 20,
+      durationMs: 500,
+      payloadBytes: 100,
+      senders: 1,
+      graceMs: 2000,
+      batchSize: 200,
+    });
+    expect(wsBase(options.url)).toBe('ws://127.0.0.1:9');
+  });
+
+  it('needs no rate or duration for idle, and 1000 sockets by default for chat', () => {
+    const idle = [
+      '--target',
+      'nestling',
+      '--workload',
+      'idle',
+      '--url',
+      'http://h',
+      '--sockets',
+      '3',
+    ];
+    expect(parseOptions(idle)).toMatchObject({ rate: 0, durationMs: 0, holdMs: 0 });
+    const chat = ['--target', 'nestling', '--workload', 'chat', '--url', 'http://h'];
+    expect(parseOptions([...chat, '--rate', '5', '--duration-ms', '1'])).toMatchObject({
+      sockets: 1000,
+      groupSize: 5,
+    });
+  });
+
+  it('refuses what it cannot run', () => {
+    const bad = [
+      [...base, '--rate', '1', '--duration-ms', '1'],
+      [...base, '--sockets', '0', '--rate', '1', '--duration-ms', '1'],
+      [...base, '--sockets', '2', '--rate', '1', '--duration-ms', '1', '--senders', '3'],
+      [...base, '--sockets', '2', '--rate', '1', '--duration-ms', '1', '--bogus', '1'],
+      [
+        '--target',
+        'ws',
+        '--workload',
+        'chat',
+        '--url',
+        'http://h',
+        '--rate',
+        '1',
+        '--duration-ms',
+        '1',
+      ],
+    ];
+    for (const argv of bad) expect(() => parseOptions(argv)).toThrow(OptionsError);
+  });
+});

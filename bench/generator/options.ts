@@ -1,0 +1,111 @@
+export type Target = 'nestling' | 'ws' | 'socketio';
+export type Workload = 'fanout' | 'idle' | 'chat';
+
+export interface Options {
+  target: Target;
+  workload: Workload;
+  /** Base HTTP URL of the server, e.g. http://127.0.0.1:4000. */
+  url: string;
+  sockets: number;
+  /** Messages sent per second, in total over all senders. */
+  rate: number;
+  durationMs: number;
+  payloadBytes: number;
+  senders: number;
+  /** Chat: members per conversation. */
+  groupSize: number;
+  /** How long to wait for stragglers after the last send. */
+  graceMs: number;
+  /** Sockets (and HTTP requests) set up concurrently. */
+  batchSize: number;
+  /** Idle: hold this long, then stop by itself (0 = until stdin says `stop` or closes). */
+  holdMs: number;
+  /** Unique per run (chat e-mails); defaults to a timestamp. */
+  runId: string;
+}
+
+export const USAGE = `usage: tsx bench/generator/main.ts --target nestling|ws|socketio --workload fanout|idle|chat
+  --url http://127.0.0.1:<port>  --sockets N  --rate N (msgs/s in total)  --duration-ms N
+  [--payload-bytes 100] [--senders 1] [--group-size 5] [--grace-ms 2000] [--batch-size 200]
+  [--hold-ms 0] [--run-id <id>]`;
+
+const TARGETS: readonly Target[] = ['nestling', 'ws', 'socketio'];
+const WORKLOADS: readonly Workload[] = ['fanout', 'idle', 'chat'];
+
+export class OptionsError extends Error {}
+
+function integer(name: string, raw: string, min: number): number {
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min) {
+    throw new OptionsError(`--${name} must be an integer >= ${min}, got ${JSON.stringify(raw)}`);
+  }
+  return value;
+}
+
+function oneOf<T extends string>(name: string, raw: string, allowed: readonly T[]): T {
+  if (!(allowed as readonly string[]).includes(raw)) {
+    throw new OptionsError(`--${name} must be one of ${allowed.join(', ')}`);
+  }
+  return raw as T;
+}
+
+/** Parses `--name value` and `--name=value` flags; throws OptionsError on anything wrong. */
+export function parseOptions(argv: readonly string[]): Options {
+  const flags = new Map<string, string>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (!arg.startsWith('--')) throw new OptionsError(`unexpected argument ${JSON.stringify(arg)}`);
+    const eq = arg.indexOf('=');
+    if (eq > 0) {
+      flags.set(arg.slice(2, eq), arg.slice(eq + 1));
+    } else {
+      const value = argv[i + 1];
+      if (value === undefined) throw new OptionsError(`${arg} needs a value`);
+      flags.set(arg.slice(2), value);
+      i++;
+    }
+  }
+  const take = (name: string, fallback?: string): string => {
+    const value = flags.get(name) ?? fallback;
+    flags.delete(name);
+    if (value === undefined) throw new OptionsError(`--${name} is required`);
+    return value;
+  };
+
+  const target = oneOf('target', take('target'), TARGETS);
+  const workload = oneOf('workload', take('workload'), WORKLOADS);
+  const url = take('url').replace(/\/+$/, '');
+  if (!/^https?:\/\//.test(url)) throw new OptionsError('--url must be an http(s) URL');
+  const isIdle = workload === 'idle';
+  const options: Options = {
+    target,
+    workload,
+    url,
+    sockets: integer('sockets', take('sockets', workload === 'chat' ? '1000' : undefined), 1),
+    rate: integer('rate', take('rate', isIdle ? '0' : undefined), isIdle ? 0 : 1),
+    durationMs: integer('duration-ms', take('duration-ms', isIdle ? '0' : undefined), 0),
+    payloadBytes: integer('payload-bytes', take('payload-bytes', '100'), 0),
+    senders: integer('senders', take('senders', '1'), 1),
+    groupSize: integer('group-size', take('group-size', '5'), 2),
+    graceMs: integer('grace-ms', take('grace-ms', '2000'), 0),
+    batchSize: integer('batch-size', take('batch-size', '200'), 1),
+    holdMs: integer('hold-ms', take('hold-ms', '0'), 0),
+    runId: take('run-id', Date.now().toString(36)),
+  };
+  if (flags.size > 0) throw new OptionsError(`unknown option --${[...flags.keys()][0]}`);
+  if (workload === 'chat' && target !== 'nestling') {
+    throw new OptionsError('--workload chat needs --target nestling');
+  }
+  if (workload === 'chat' && options.sockets < options.groupSize) {
+    throw new OptionsError(
+      `--workload chat needs at least --group-size (${options.groupSize}) sockets`,
+    );
+  }
+  if (options.senders > options.sockets) throw new OptionsError('--senders exceeds --sockets');
+  return options;
+}
+
+/** `http://host:port` → `ws://host:port` (https → wss). */
+export function wsBase(url: string): string {
+  return url.replace(/^http/, 'ws');
+}

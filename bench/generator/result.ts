@@ -1,0 +1,91 @@
+import type { CpuReading } from './cpu.js';
+import type { Options, Target, Workload } from './options.js';
+import type { DeliveryTracker, LatencySummary } from './stats.js';
+
+/** The generator's last stdout line is `{"result": Result}`. */
+export interface Result {
+  target: Target;
+  workload: Workload;
+  sockets: number;
+  /** Messages per second asked for (in total). */
+  rate: number;
+  /** The send phase asked for; for idle, how long the sockets were held. */
+  durationMs: number;
+  payloadBytes: number;
+  /** Messages sent. */
+  sent: number;
+  /** Deliveries due: each accepted (sent − rejected) message times its receivers. */
+  expected: number;
+  /** Unique deliveries. */
+  delivered: number;
+  /** expected − delivered (never negative), counted after the grace period. */
+  lost: number;
+  duplicated: number;
+  /** Deliveries that arrived after a later seq of the same sender on the same socket. */
+  outOfOrder: number;
+  /** Sends the server answered with an error (Nestling: e.g. "rate limited"). */
+  rejected: number;
+  /**
+   * Sends still unanswered when the result was taken (Nestling: a backlog, not a loss); null
+   * for the peers, which do not answer sends.
+   */
+  unanswered: number | null;
+  /** delivered / the delivery window (first send to last delivery, at least durationMs). */
+  deliveredPerSec: number;
+  /** Send time (stamped in the message) to receipt, over every unique delivery. */
+  latencyMs: LatencySummary;
+  /** User + system CPU of the generator during the measured phase. */
+  generatorCpuMs: number;
+  /** generatorCpuMs over the measured phase's wall time, in % of one core. */
+  generatorCpuPercent: number;
+  /** Wall time of the measured phase (sends plus the wait for stragglers; idle: the hold). */
+  measuredMs: number;
+  /** Wall time of setup (accounts, connections, joins) before `ready`. */
+  setupMs: number;
+  /** Sockets the server (or the network) closed during the measured phase. */
+  disconnects: number;
+}
+
+export interface Measured {
+  sent: number;
+  expected: number;
+  rejected: number;
+  unanswered: number | null;
+  tracker: DeliveryTracker;
+  latency: LatencySummary;
+  /** Delivery window in ms (first send to last delivery). */
+  windowMs: number;
+  cpu: CpuReading;
+  setupMs: number;
+  disconnects: number;
+  durationMs?: number;
+}
+
+export function buildResult(options: Options, m: Measured): Result {
+  const durationMs = m.durationMs ?? options.durationMs;
+  const delivered = m.tracker.delivered;
+  const windowMs = Math.max(durationMs, m.windowMs);
+  return {
+    target: options.target,
+    workload: options.workload,
+    sockets: options.sockets,
+    rate: options.rate,
+    durationMs,
+    payloadBytes: options.payloadBytes,
+    sent: m.sent,
+    expected: m.expected,
+    delivered,
+    lost: Math.max(0, m.expected - delivered),
+    duplicated: m.tracker.duplicated,
+    outOfOrder: m.tracker.outOfOrder,
+    rejected: m.rejected,
+    unanswered: m.unanswered,
+    deliveredPerSec: windowMs > 0 ? Math.round((delivered * 1000) / windowMs) : 0,
+    latencyMs: m.latency,
+    generatorCpuMs: m.cpu.cpuMs,
+    generatorCpuPercent: m.cpu.percent,
+    measuredMs: Math.round(m.cpu.wallMs),
+    setupMs: Math.round(m.setupMs),
+    disconnects: m.disconnects,
+  };
+}

@@ -1,0 +1,207 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from '@jest/globals';
+import {
+  estimateMs,
+  fitToBudget,
+  generatorArgs,
+  planPhases,
+  runPhase,
+  scaleIdleToBudget,
+  type PhaseContext,
+} from './phases.js';
+import { tasksetAvailable } from './processes.js';
+import type { PhaseSpec } from './types.js';
+
+const scripts = {
+  generator: 'bench/orchestrator/testing/fake-generator.ts',
+  ws: 'bench/orchestrator/testing/fake-peer.ts',
+};
+
+const dirs: string[] = [];
+afterAll(() => {
+  for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+function context(): PhaseContext {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-phase-'));
+  dirs.push(dir);
+  return { pin: tasksetAvailable(), dataDir: dir, profileDir: dir, log: () => undefined, scripts };
+}
+
+function spec(workload: 'fanout' | 'idle' | 'chat'): PhaseSpec {
+  return {
+    id: `ws/${workload}`,
+    target: 'ws',
+    workload,
+    generatorWorkload: workload,
+    run: 1,
+    sockets: 10,
+    rate: workload === 'idle' ? 0 : 20,
+    durationMs: workload === 'idle' ? 0 : 300,
+    payloadBytes: 100,
+    profile: false,
+    readyTimeoutMs: 10_000,
+    settleMs: 100,
+  };
+}
+
+function gone(pid: number | undefined): boolean {
+  try {
+    process.kill(pid!, 0);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+describe('planPhases', () => {
+  it('runs each workload against every target (peers first), chat and the profile for Nestling', () => {
+    const ids = planPhases({
+      quick: false,
+      targets: ['nestling', 'ws', 'socketio'],
+      workloads: ['fanout', 'saturation', 'idle', 'chat'],
+      profile: true,
+    }).map((p) => p.id);
+    expect(ids).toEqual([
+      'ws/fanout',
+      'socketio/fanout',
+      'nestling/fanout',
+      'nestling/fanout-profile',
+      'ws/fanout#2',
+      'nestling/fanout#2',
+      'ws/saturation',
+      'socketio/saturation',
+      'nestling/saturation',
+      'nestling/chat',
+      'ws/idle',
+      'socketio/idle',
+      'nestling/idle',
+    ]);
+  });
+
+  it('sizes the full run as the issue asks and keeps the quick one small', () => {
+    const full = planPhases({
+      quick: false,
+      targets: ['nestling'],
+      workloads: ['saturation', 'idle', 'chat'],
+      profile: false,
+    });
+    expect(full.map((p) => [p.generatorWorkload, p.sockets, p.rate, p.payloadBytes])).toEqual([
+      ['fanout', 1000, 200, 100],
+      ['chat', 1000, 1000, 100],
+      ['idle', 5000, 0, 100],
+    ]);
+    const quick = planPhases({
+      quick: true,
+      targets: ['ws'],
+      workloads: ['fanout', 'chat'],
+      profile: true,
+    });
+    expect(quick.map((p) => p.id)).toEqual(['ws/fanout']);
+    expect(quick[0].durationMs).toBeLessThanOrEqual(5000);
+    expect(generatorArgs(quick[0], 'http://127.0.0.1:1')).toEqual([
+      '--target', 'ws', '--workload', 'fanout', '--url', 'http://127.0.0.1:1', '--sockets', '200',
+      '--rate', '50', '--duration-ms', '3000', '--payload-bytes', '100',
+    ]); // prettier-ignore
+  });
+});
+
+describe('fitToBudget', () => {
+  const idle: PhaseSpec = {
+    ...spec('idle'),
+    target: 'nestling',
+    sockets: 5000,
+    readyTimeoutMs: 150_000,
+  };
+
+  const fanout: PhaseSpec = {
+    ...spec('fanout'),
+    target: 'nestling',
+    sockets: 1000,
+    readyTimeoutMs: 90_000,
+  };
+
+  it('leaves the setup timeout alone when there is time', () => {
+    expect(fitToBudget(idle, 400_000, 0)).toBe(idle);
+  });
+
+  it('cuts it to what the budget leaves after this phase and the later ones', () => {
+    const own = estimateMs(fanout) - 1000 * 10;
+    expect(fitToBudget(fanout, 100_000, 10_000).readyTimeoutMs).toBe(100_000 - 10_000 - own);
+  });
+
+  it('never below 20 s or three times the expected set-up', () => {
+    expect(fitToBudget(fanout, 10_000, 10_000).readyTimeoutMs).toBe(30_000);
+    expect(fitToBudget({ ...fanout, target: 'ws' }, 0, 0).readyTimeoutMs).toBe(20_000);
+  });
+
+  it("counts Nestling's idle phase at its minimum of 1,000 sockets, as it shrinks to fit", () => {
+    expect(estimateMs(idle)).toBe(estimateMs({ ...idle, sockets: 1000 }));
+  });
+});
+
+describe('scaleIdleToBudget', () => {
+  const idle: PhaseSpec = {
+    ...spec('idle'),
+    target: 'nestling',
+    sockets: 5000,
+    readyTimeoutMs: 150_000,
+  };
+  const own = estimateMs(idle) - 1000 * 10;
+
+  it('keeps 5,000 sockets when the quadratic prediction fits', () => {
+    expect(scaleIdleToBudget(idle, { sockets: 1000, setupMs: 1000 }, 150_000)).toBe(idle);
+    expect(scaleIdleToBudget(idle, undefined, 1000)).toBe(idle);
+    expect(
+      scaleIdleToBudget({ ...idle, target: 'ws' }, { sockets: 1000, setupMs: 9e9 }, 1),
+    ).toEqual({
+      ...idle,
+      target: 'ws',
+    });
+  });
+
+  it('otherwise holds as many as fit, in steps of 500, at least 1,000', () => {
+    // 1.5 × 7.3 s × (n/1000)² ≤ 150 s − own  →  n ≈ 3,600
+    const scaled = scaleIdleToBudget(idle, { sockets: 1000, setupMs: 7300 }, 150_000);
+    expect(scaled).toMatchObject({
+      sockets: 3500,
+      plannedSockets: 5000,
+      readyTimeoutMs: 150_000 - own,
+    });
+    expect(scaleIdleToBudget(idle, { sockets: 1000, setupMs: 7300 }, 1000).sockets).toBe(1000);
+  });
+});
+
+describe('runPhase (fake peer and generator)', () => {
+  it('measures a fan-out between ready and result, then stops everything', async () => {
+    const outcome = await runPhase(spec('fanout'), context());
+    expect(outcome.error).toBeUndefined();
+    expect(outcome.ok).toBe(true);
+    expect(outcome.result?.delivered).toBe(60);
+    const server = outcome.server!;
+    expect(server.cpuUs).toBeGreaterThanOrEqual(0);
+    expect(server.windowMs).toBeGreaterThanOrEqual(250);
+    expect(server.peakRssKb).toBeGreaterThan(10_000);
+    expect(server.hwmKb).toBeGreaterThanOrEqual(server.peakRssKb!);
+    expect(server.readyRssKb).toBeGreaterThan(10_000);
+    expect(server.setupCpuUs).toBeGreaterThanOrEqual(0);
+    expect(gone(server.pid)).toBe(true);
+  }, 20_000);
+
+  it('holds idle sockets until `stop` and reads the settled RSS', async () => {
+    const outcome = await runPhase(spec('idle'), context());
+    expect(outcome.error).toBeUndefined();
+    expect(outcome.server?.idleRssKb).toBeGreaterThan(0);
+    expect(outcome.server?.baselineRssKb).toBeGreaterThan(0);
+    expect(gone(outcome.server?.pid)).toBe(true);
+  }, 20_000);
+
+  it('records a generator error and still stops the server', async () => {
+    const outcome = await runPhase(spec('chat'), context());
+    expect(outcome.ok).toBe(false);
+    expect(outcome.error).toMatch(/generator error: fake failure/);
+    expect(gone(outcome.server?.pid)).toBe(true);
+  }, 20_000);
+});

@@ -1,0 +1,361 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import {
+  type ManagedProcess,
+  repinDescendants,
+  type RunningServer,
+  sleep,
+  startGenerator,
+  startNestling,
+  startPeer,
+} from './processes.js';
+import {
+  readCpu,
+  readCpuUs,
+  readDescendantsCpuUs,
+  readMemory,
+  RssSampler,
+  settledRssKb,
+} from './proc-stats.js';
+import type {
+  GeneratorResult,
+  PhaseOutcome,
+  PhaseSpec,
+  ServerMeasure,
+  Target,
+  Workload,
+} from './types.js';
+
+interface Size {
+  sockets: number;
+  rate: number;
+  durationMs: number;
+  readyTimeoutMs: number;
+  settleMs: number;
+}
+
+/** Full run: the issue's workloads. Quick run: a smoke test of the machinery in seconds. */
+export const SIZES: Record<'full' | 'quick', Record<Workload | 'profile', Size>> = {
+  full: {
+    fanout: { sockets: 1000, rate: 50, durationMs: 15_000, readyTimeoutMs: 90_000, settleMs: 0 },
+    saturation: {
+      sockets: 1000,
+      rate: 200,
+      durationMs: 10_000,
+      readyTimeoutMs: 90_000,
+      settleMs: 0,
+    },
+    idle: { sockets: 5000, rate: 0, durationMs: 0, readyTimeoutMs: 150_000, settleMs: 3000 },
+    chat: { sockets: 1000, rate: 1000, durationMs: 15_000, readyTimeoutMs: 120_000, settleMs: 0 },
+    profile: { sockets: 1000, rate: 50, durationMs: 6000, readyTimeoutMs: 90_000, settleMs: 0 },
+  },
+  quick: {
+    fanout: { sockets: 200, rate: 50, durationMs: 3000, readyTimeoutMs: 30_000, settleMs: 0 },
+    saturation: { sockets: 200, rate: 200, durationMs: 3000, readyTimeoutMs: 30_000, settleMs: 0 },
+    idle: { sockets: 500, rate: 0, durationMs: 0, readyTimeoutMs: 30_000, settleMs: 1000 },
+    chat: { sockets: 50, rate: 100, durationMs: 3000, readyTimeoutMs: 30_000, settleMs: 0 },
+    profile: { sockets: 200, rate: 50, durationMs: 2000, readyTimeoutMs: 30_000, settleMs: 0 },
+  },
+};
+
+/**
+ * Chat set-up concurrency (registrations, conversations, joins), kept below Nestling's database
+ * pool (10): registering runs a query outside its own transaction, so ≥ 10 concurrent
+ * registrations hold every pooled connection and wait for one more, forever. Only set-up is
+ * affected; the measured send_message phase is paced as asked.
+ */
+export const CHAT_SETUP_CONCURRENCY = 8;
+
+/** Idle last: joining thousands of sockets is the slowest setup, and it gets what time is left. */
+export const PHASE_ORDER: readonly Workload[] = ['fanout', 'saturation', 'chat', 'idle'];
+
+export interface PlanOptions {
+  quick: boolean;
+  /** Fan-out runs of ws and Nestling (the CPU and p99 targets); default 2 in a full run, else 1. */
+  fanoutRuns?: number;
+  targets: readonly Target[];
+  workloads: readonly Workload[];
+  /** Add the profiled Nestling fan-out (default: when Nestling and fanout are selected). */
+  profile: boolean;
+}
+
+/**
+ * Workload by workload, each against every selected target in turn (peers first), so targets
+ * are compared under the same conditions; chat is Nestling's alone. The profiled fan-out follows
+ * the measured one.
+ */
+export function planPhases(options: PlanOptions): PhaseSpec[] {
+  const sizes = SIZES[options.quick ? 'quick' : 'full'];
+  const order: Target[] = (['ws', 'socketio', 'nestling'] as const).filter((t) =>
+    options.targets.includes(t),
+  );
+  const phases: PhaseSpec[] = [];
+  const add = (target: Target, workload: Workload, size: Size, profile = false, run = 1) =>
+    phases.push({
+      id: `${target}/${workload}${profile ? '-profile' : ''}${run > 1 ? `#${run}` : ''}`,
+      target,
+      workload,
+      run,
+      generatorWorkload: workload === 'saturation' ? 'fanout' : workload,
+      sockets: size.sockets,
+      rate: size.rate,
+      durationMs: size.durationMs,
+      payloadBytes: 100,
+      profile,
+      readyTimeoutMs: size.readyTimeoutMs,
+      settleMs: size.settleMs,
+      ...(workload === 'chat'
+        ? { extraArgs: ['--batch-size', String(CHAT_SETUP_CONCURRENCY)] }
+        : {}),
+    });
+  for (const workload of PHASE_ORDER.filter((w) => options.workloads.includes(w))) {
+    for (const target of order) {
+      if (workload === 'chat' && target !== 'nestling') continue;
+      add(target, workload, sizes[workload]);
+      if (workload === 'fanout' && target === 'nestling' && options.profile) {
+        add(target, workload, sizes.profile, true);
+      }
+    }
+    if (workload !== 'fanout') continue;
+    const runs = options.fanoutRuns ?? (options.quick ? 1 : 2);
+    for (let run = 2; run <= runs; run++) {
+      // Again, after the others: the CPU and p99 targets compare these two, and one run is noisy.
+      for (const target of order)
+        if (target !== 'socketio') add(target, workload, sizes.fanout, false, run);
+    }
+  }
+  return phases;
+}
+
+/** A rough wall-time guess for a phase (start, setup, run, grace, stop), ms. */
+export function estimateMs(spec: PhaseSpec): number {
+  return (
+    (spec.target === 'nestling' ? 3000 : 1000) +
+    setupGuessMs(spec) +
+    spec.durationMs +
+    spec.settleMs +
+    5000
+  );
+}
+
+function setupGuessMs(spec: PhaseSpec): number {
+  const perSocketMs = spec.workload === 'chat' ? 15 : spec.target === 'nestling' ? 10 : 1;
+  // Nestling's idle phase shrinks to the time left (scaleIdleToBudget): count its minimum.
+  const sockets = spec.target === 'nestling' && spec.workload === 'idle' ? 1000 : spec.sockets;
+  return sockets * perSocketMs;
+}
+
+/**
+ * The spec with its setup timeout cut so that the phase and the ones after it (`laterMs`) fit in
+ * `availableMs`; never below 20 s or three times the expected set-up, never above the spec's.
+ */
+export function fitToBudget(spec: PhaseSpec, availableMs: number, laterMs: number): PhaseSpec {
+  const ownMs = estimateMs(spec) - setupGuessMs(spec);
+  const readyTimeoutMs = Math.round(
+    Math.min(
+      spec.readyTimeoutMs,
+      Math.max(20_000, 3 * setupGuessMs(spec), availableMs - laterMs - ownMs),
+    ),
+  );
+  return readyTimeoutMs === spec.readyTimeoutMs ? spec : { ...spec, readyTimeoutMs };
+}
+
+/**
+ * Nestling's idle phase with as many sockets (of the planned 5,000, in steps of 500, at least
+ * 1,000) as its set-up is predicted to join within `availableMs`. The prediction scales an
+ * earlier Nestling set-up (`reference`: the fan-out's sockets and set-up time) with the square of
+ * the socket count, times 1.5 for safety: each join is announced to every socket already joined
+ * (presence), so joining grows quadratically. When it fits, the spec is returned unchanged.
+ */
+export function scaleIdleToBudget(
+  spec: PhaseSpec,
+  reference: { sockets: number; setupMs: number } | undefined,
+  availableMs: number,
+): PhaseSpec {
+  if (spec.target !== 'nestling' || spec.workload !== 'idle' || !reference) return spec;
+  if (reference.sockets <= 0 || reference.setupMs <= 0) return spec;
+  const ownMs = estimateMs(spec) - setupGuessMs(spec);
+  const setupBudgetMs = Math.max(0, availableMs - ownMs);
+  const predictMs = (n: number) => 1.5 * reference.setupMs * (n / reference.sockets) ** 2;
+  if (predictMs(spec.sockets) <= setupBudgetMs) return spec;
+  const fits = reference.sockets * Math.sqrt(setupBudgetMs / (1.5 * reference.setupMs));
+  const sockets = Math.min(spec.sockets, Math.max(1000, Math.floor(fits / 500) * 500));
+  if (sockets === spec.sockets) return spec;
+  return {
+    ...spec,
+    sockets,
+    plannedSockets: spec.sockets,
+    readyTimeoutMs: Math.round(setupBudgetMs),
+  };
+}
+
+export function generatorArgs(spec: PhaseSpec, url: string): string[] {
+  return [
+    '--target', spec.target,
+    '--workload', spec.generatorWorkload,
+    '--url', url,
+    '--sockets', String(spec.sockets),
+    '--rate', String(spec.rate),
+    '--duration-ms', String(spec.durationMs),
+    '--payload-bytes', String(spec.payloadBytes),
+    ...(spec.extraArgs ?? []),
+  ]; // prettier-ignore
+}
+
+export interface PhaseContext {
+  /** Pin the server to CPU 0 and the generator to CPU 1. */
+  pin: boolean;
+  /** Nestling's DATA_DIR (one embedded cluster per bench run, shared by its Nestling phases). */
+  dataDir: string;
+  profileDir: string;
+  log: (message: string) => void;
+  /**
+   * Where Nestling's embedded PostgreSQL runs when pinning: with the server on CPU 0 ("0", which
+   * is where it starts: taskset's affinity is inherited), with the generator ("1") or on both.
+   */
+  dbCpus?: string;
+  /** Other scripts in place of the real generator and peers (the orchestrator's own tests). */
+  scripts?: { generator?: string; ws?: string; socketio?: string };
+}
+
+async function startServer(
+  spec: PhaseSpec,
+  ctx: PhaseContext,
+  profileFile: string | undefined,
+): Promise<RunningServer> {
+  const cpu = ctx.pin ? 0 : undefined;
+  if (spec.target !== 'nestling') return startPeer(spec.target, cpu, ctx.scripts?.[spec.target]);
+  if (!profileFile) return startNestling({ dataDir: ctx.dataDir, cpu });
+  fs.mkdirSync(path.dirname(profileFile), { recursive: true });
+  const profile = { dir: path.dirname(profileFile), name: path.basename(profileFile) };
+  return startNestling({ dataDir: ctx.dataDir, cpu, profile });
+}
+
+function generatorError(line: Record<string, unknown>): Error {
+  const message = typeof line.error === 'string' ? line.error : JSON.stringify(line.error ?? line);
+  return new Error(
+    `generator error: ${message.length > 400 ? `${message.slice(0, 400)}…` : message}`,
+  );
+}
+
+function isResult(value: Record<string, unknown>): boolean {
+  return value.result !== null && typeof value.result === 'object';
+}
+
+/**
+ * One phase: a fresh server, then the generator. Server CPU is read from /proc right after the
+ * generator's `ready` and right after its result; RSS is sampled every 100 ms in between. Every
+ * process is stopped before this returns, whatever happened.
+ */
+export async function runPhase(spec: PhaseSpec, ctx: PhaseContext): Promise<PhaseOutcome> {
+  const phaseStart = performance.now();
+  const outcome: PhaseOutcome = {
+    spec,
+    ok: false,
+    startedAt: new Date().toISOString(),
+    pinned: ctx.pin,
+    timings: { totalMs: 0 },
+  };
+  let server: RunningServer | undefined;
+  let generator: ManagedProcess | undefined;
+  let sampler: RssSampler | undefined;
+  let setup: { at: number; cpuUs: number } | undefined;
+  const profileFile = spec.profile
+    ? path.join(ctx.profileDir, `nestling-fanout-${Date.now()}.cpuprofile`)
+    : undefined;
+  try {
+    server = await startServer(spec, ctx, profileFile);
+    const pid = server.proc.pid;
+    const measure: ServerMeasure = { pid };
+    outcome.server = measure;
+    outcome.timings.serverStartMs = Math.round(performance.now() - phaseStart);
+    if (ctx.pin && ctx.dbCpus && ctx.dbCpus !== '0' && spec.target === 'nestling') {
+      repinDescendants(pid, ctx.dbCpus);
+    }
+    await sleep(spec.workload === 'idle' ? Math.min(spec.settleMs, 1000) : 200);
+    measure.baselineRssKb = await settledRssKb(pid, 5, 100);
+
+    setup = { at: performance.now(), cpuUs: readCpuUs(pid) };
+    sampler = new RssSampler(pid, 100).start();
+    generator = await startGenerator(
+      generatorArgs(spec, server.url),
+      ctx.pin ? 1 : undefined,
+      ctx.scripts?.generator,
+    );
+    const ready = await generator.waitForJson<Record<string, unknown>>(
+      (v) => v.ready === true || 'error' in v,
+      spec.readyTimeoutMs,
+      'ready line',
+    );
+    if (ready.ready !== true) throw generatorError(ready);
+    outcome.ready = ready;
+    const readyAt = performance.now();
+    outcome.timings.setupMs = Math.round(readyAt - setup.at);
+    const cpuAtReady = readCpu(pid);
+    measure.readyRssKb = readMemory(pid).rssKb;
+    measure.setupCpuUs = cpuAtReady.userUs + cpuAtReady.systemUs - setup.cpuUs;
+    setup = undefined;
+    const dbCpuAtReady = readDescendantsCpuUs(pid);
+
+    if (spec.generatorWorkload === 'idle') {
+      await sleep(spec.settleMs);
+      measure.idleRssKb = await settledRssKb(pid, 8, 250);
+      generator.write('stop\n');
+      generator.closeStdin();
+    }
+    const resultTimeout = spec.durationMs + 60_000;
+    const line = await generator.waitForJson<{ result?: GeneratorResult; error?: unknown }>(
+      (v) => isResult(v) || 'error' in v,
+      resultTimeout,
+      'result line',
+    );
+    if (!line.result) throw generatorError(line);
+    const resultAt = performance.now();
+    const cpuAtResult = readCpu(pid);
+    measure.systemCpuUs = cpuAtResult.systemUs - cpuAtReady.systemUs;
+    measure.cpuUs = measure.systemCpuUs + cpuAtResult.userUs - cpuAtReady.userUs;
+    measure.descendantsCpuUs = readDescendantsCpuUs(pid) - dbCpuAtReady;
+    measure.windowMs = resultAt - readyAt;
+    measure.peakRssKb = sampler.stop().peakKb;
+    measure.hwmKb = readMemory(pid).hwmKb;
+    outcome.timings.runMs = Math.round(resultAt - readyAt);
+    outcome.result = line.result;
+    if (spec.profile) {
+      outcome.profileWindowUs = {
+        fromUs: (readyAt - server.spawnedAt) * 1000,
+        toUs: (resultAt - server.spawnedAt) * 1000,
+      };
+    }
+    outcome.ok = true;
+  } catch (error) {
+    outcome.error = error instanceof Error ? error.message : String(error);
+    if (setup && outcome.server) {
+      // Failed during setup: how long it ran and how busy the server was meanwhile.
+      outcome.timings.setupMs = Math.round(performance.now() - setup.at);
+      try {
+        outcome.server.setupCpuUs = readCpuUs(outcome.server.pid) - setup.cpuUs;
+      } catch {
+        // The server is gone.
+      }
+    }
+  } finally {
+    sampler?.stop();
+    if (generator) {
+      generator.closeStdin();
+      await generator.stop(5000);
+    }
+    if (server) {
+      const exit = await server.proc.stop(20_000);
+      if (exit.forced) ctx.log(`${spec.id}: server did not stop on SIGTERM in 20 s; killed`);
+    }
+  }
+  if (profileFile && server) {
+    if (fs.existsSync(profileFile)) outcome.profilePath = profileFile;
+    else if (outcome.ok) {
+      outcome.ok = false;
+      outcome.error = `the server wrote no ${profileFile}`;
+    }
+  }
+  outcome.timings.totalMs = Math.round(performance.now() - phaseStart);
+  return outcome;
+}

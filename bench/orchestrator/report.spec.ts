@@ -1,0 +1,296 @@
+import { describe, expect, it } from '@jest/globals';
+import type { ProfileSummary } from './profile.js';
+import { caveats, missExplanations, ratios, renderReport, toRow } from './report.js';
+import { atLeast, atMost, checkTargets } from './targets.js';
+import type { GeneratorResult, PhaseOutcome, Target, Workload } from './types.js';
+
+interface Fake {
+  delivered?: number;
+  cpuUs?: number;
+  p50?: number;
+  p99?: number;
+  perSec?: number;
+  lost?: number;
+  baselineKb?: number;
+  idleKb?: number;
+  sockets?: number;
+}
+
+function outcome(target: Target, workload: Workload, fake: Fake): PhaseOutcome {
+  const sockets = fake.sockets ?? 1000;
+  const delivered = fake.delivered ?? 750_000;
+  const result: GeneratorResult = {
+    target,
+    workload: workload === 'saturation' ? 'fanout' : workload,
+    sockets,
+    rate: 50,
+    durationMs: 15_000,
+    payloadBytes: 100,
+    sent: 750,
+    expected: delivered + (fake.lost ?? 0),
+    delivered,
+    lost: fake.lost ?? 0,
+    duplicated: 0,
+    outOfOrder: 0,
+    rejected: 0,
+    deliveredPerSec: fake.perSec ?? 50_000,
+    latencyMs: { p50: fake.p50 ?? 2, p95: 5, p99: fake.p99 ?? 10, max: 20 },
+    generatorCpuMs: 1000,
+    generatorCpuPercent: 40,
+  };
+  return {
+    spec: {
+      id: `${target}/${workload}`,
+      target,
+      workload,
+      generatorWorkload: workload === 'saturation' ? 'fanout' : workload,
+      run: 1,
+      sockets,
+      rate: 50,
+      durationMs: 15_000,
+      payloadBytes: 100,
+      profile: false,
+      readyTimeoutMs: 1000,
+      settleMs: 0,
+    },
+    ok: true,
+    startedAt: '2025-01-01T00:00:00.000Z',
+    pinned: true,
+    ready: { ready: true, sockets },
+    result,
+    server: {
+      pid: 1,
+      cpuUs: fake.cpuUs ?? 6_000_000,
+      systemCpuUs: (fake.cpuUs ?? 6_000_000) / 2,
+      windowMs: 17_000,
+      descendantsCpuUs: 0,
+      peakRssKb: 102_400,
+      hwmKb: 110_000,
+      baselineRssKb: fake.baselineKb ?? 50_000,
+      readyRssKb: (fake.baselineKb ?? 50_000) + 10 * sockets,
+      setupCpuUs: 1_000_000,
+      idleRssKb: fake.idleKb,
+    },
+    timings: { serverStartMs: 1000, setupMs: 2000, runMs: 17_000, totalMs: 21_000 },
+  };
+}
+
+const passing = [
+  outcome('ws', 'fanout', { cpuUs: 6_000_000, p99: 10 }), // 8 µs per delivery
+  outcome('socketio', 'fanout', { cpuUs: 15_000_000, p99: 30 }),
+  outcome('nestling', 'fanout', { cpuUs: 6_750_000, p99: 14 }), // 9 µs: 1.125×
+  outcome('ws', 'saturation', { perSec: 190_000, p50: 12 }),
+  outcome('socketio', 'saturation', { perSec: 90_000, p50: 900 }),
+  outcome('nestling', 'saturation', { perSec: 150_000, p50: 20 }),
+  outcome('ws', 'idle', { sockets: 5000, baselineKb: 50_000, idleKb: 100_000 }), // 10 KB
+  outcome('nestling', 'idle', { sockets: 5000, baselineKb: 80_000, idleKb: 140_000 }), // 12 KB
+  outcome('nestling', 'chat', { p99: 15 }),
+];
+
+describe('rows and ratios', () => {
+  it('derives CPU per delivery, the kernel part, CPU % and KB per idle socket', () => {
+    const row = toRow(passing[0]);
+    expect(row.cpuUsPerDelivery).toBeCloseTo(8);
+    expect(row.systemCpuUsPerDelivery).toBeCloseTo(4);
+    expect(row.serverCpuPercent).toBeCloseTo(6_000_000 / 10 / 17_000);
+    expect(row.peakRssMb).toBe(100);
+    const idle = toRow(passing[7]);
+    expect(idle.joined).toBe(5000);
+    expect(idle.kbPerIdleSocket).toBeCloseTo(12);
+    expect(idle.cpuUsPerDelivery).toBeUndefined();
+    expect(idle.p99).toBeUndefined();
+  });
+
+  it('never divides by zero or by a missing latency', () => {
+    const noLatency = outcome('ws', 'fanout', {});
+    (noLatency.result!.latencyMs as unknown as Record<string, null>).p99 = null;
+    const list = ratios([toRow(noLatency), toRow(outcome('nestling', 'fanout', {}))]);
+    expect(list[0].p99).toBeUndefined();
+    expect(list[0].cpuUsPerDelivery).toBe(1);
+  });
+
+  it('divides Nestling by each peer, per workload', () => {
+    const list = ratios(passing.map(toRow));
+    const fanWs = list.find((r) => r.workload === 'fanout' && r.peer === 'ws');
+    expect(fanWs?.cpuUsPerDelivery).toBeCloseTo(1.125);
+    expect(fanWs?.p99).toBeCloseTo(1.4);
+    const idleWs = list.find((r) => r.workload === 'idle' && r.peer === 'ws');
+    expect(idleWs?.kbPerIdleSocket).toBeCloseTo(1.2);
+    expect(list.find((r) => r.workload === 'idle' && r.peer === 'socketio')).toBeUndefined();
+    expect(list.some((r) => r.workload === 'chat')).toBe(false);
+  });
+});
+
+describe('targets', () => {
+  it('passes every target with its margin', () => {
+    const checks = checkTargets(passing.map(toRow));
+    expect(checks.map((c) => [c.id, c.status])).toEqual([
+      ['cpu', 'pass'],
+      ['p99', 'pass'],
+      ['saturation-rate', 'pass'],
+      ['saturation-p50', 'pass'],
+      ['idle-kb', 'pass'],
+      ['chat-p99', 'pass'],
+    ]);
+    expect(checks[0].measured).toBe('1.13× (9.00 vs 8.00 µs)');
+    expect(checks[0].margin).toMatch(/^6% under the limit/);
+  });
+
+  it('says by how much a target is missed, and what was not measured', () => {
+    const rows = [
+      outcome('ws', 'fanout', { cpuUs: 6_000_000, p99: 10 }),
+      outcome('nestling', 'fanout', { cpuUs: 9_000_000, p99: 30 }), // 1.5×, 3×
+      outcome('socketio', 'saturation', { perSec: 100_000 }),
+      outcome('nestling', 'saturation', { perSec: 80_000, p50: 75 }),
+      outcome('nestling', 'chat', { p99: 25 }),
+    ].map(toRow);
+    const byId = Object.fromEntries(checkTargets(rows).map((c) => [c.id, c]));
+    expect(byId.cpu).toMatchObject({ status: 'miss', margin: 'over by 25% (0.30×)' });
+    expect(byId.p99).toMatchObject({ status: 'miss', margin: 'over by 100% (1.50×)' });
+    expect(byId['saturation-rate']).toMatchObject({
+      status: 'miss',
+      margin: 'short by 20% (20,000/s)',
+    });
+    expect(byId['saturation-p50']).toMatchObject({
+      status: 'miss',
+      margin: 'over by 50% (25.00 ms)',
+    });
+    expect(byId['idle-kb'].status).toBe('not measured');
+    expect(byId['chat-p99']).toMatchObject({ status: 'miss', measured: '25.0 ms' });
+
+    const lines = missExplanations(checkTargets(rows), rows, undefined);
+    expect(lines).toHaveLength(5);
+    expect(lines[0]).toBe(
+      'Fan-out: CPU per delivery ≤ 1.2× plain ws: 1.50× (12.00 vs 8.00 µs), over by 25% (0.30×). ' +
+        'Kernel time per delivery: Nestling 6.00 µs, plain ws 4.00 µs; user time: 6.00 vs 4.00 µs.',
+    );
+    expect(lines[4]).toMatch(
+      /^Chat round trip p99 ≤ 20 ms: 25.0 ms, over by 25% \(5.00 ms\)\. Per delivery Nestling used 8.0 µs of CPU \(35% of its core\)/,
+    );
+  });
+
+  it('uses the mean of repeated runs, and says so', () => {
+    const second = (o: PhaseOutcome): PhaseOutcome => ({
+      ...o,
+      spec: { ...o.spec, id: `${o.spec.id}#2`, run: 2 },
+    });
+    const rows = [
+      outcome('ws', 'fanout', { cpuUs: 6_000_000, p99: 10 }), // 8 µs
+      outcome('nestling', 'fanout', { cpuUs: 6_750_000, p99: 14 }), // 9 µs
+      second(outcome('ws', 'fanout', { cpuUs: 7_500_000, p99: 20 })), // 10 µs
+      second(outcome('nestling', 'fanout', { cpuUs: 9_750_000, p99: 16 })), // 13 µs
+    ].map(toRow);
+    const cpu = checkTargets(rows).find((c) => c.id === 'cpu')!;
+    expect(cpu.measured).toBe('1.22× (11.00 vs 9.00 µs; means of 2 and 2 runs)');
+    expect(cpu.status).toBe('miss');
+    const markdown = renderReport({
+      machine: {
+        date: 'D',
+        uname: 'U',
+        nproc: 2,
+        cpuModel: 'C',
+        node: 'v',
+        pinned: false,
+        dbCpus: '1',
+      },
+      mode: 'full',
+      rows,
+      checks: checkTargets(rows),
+      phases: [],
+      totalSeconds: 1,
+      rawFile: 'x',
+    });
+    expect(markdown).toContain('| Nestling (run 2) | 50,000 |');
+    expect(markdown).toContain('| Nestling, mean of 2 | 50,000 |');
+    expect(markdown).toContain('**none**');
+  });
+
+  it('ignores failed phases', () => {
+    const failed = { ...outcome('nestling', 'chat', { p99: 1 }), ok: false, error: 'boom' };
+    expect(checkTargets([toRow(failed)]).find((c) => c.id === 'chat-p99')?.status).toBe(
+      'not measured',
+    );
+  });
+
+  it('words margins both ways', () => {
+    expect(atMost(10, 20, ' ms')).toEqual({
+      status: 'pass',
+      margin: '50% under the limit (10.00 ms to spare)',
+    });
+    expect(atLeast(110, 100, '/s')).toEqual({ status: 'pass', margin: '10% above (10/s more)' });
+  });
+});
+
+describe('the Markdown report', () => {
+  it('has the machine, targets, one table per workload, ratios, the profile and failures', () => {
+    const failed = { ...outcome('socketio', 'idle', {}), ok: false, error: 'no ready | line' };
+    const phases = [...passing, failed];
+    const rows = phases.map(toRow);
+    const summary: ProfileSummary = {
+      totalMs: 1000,
+      idleMs: 400,
+      busyMs: 600,
+      samples: 1000,
+      top: [
+        {
+          functionName: 'writev',
+          location: 'node:net',
+          area: 'node core',
+          selfMs: 300,
+          percent: 50,
+        },
+      ],
+      areas: [{ area: 'node core', selfMs: 300, percent: 50 }],
+    };
+    const markdown = renderReport({
+      machine: {
+        date: 'D',
+        uname: 'Linux x',
+        nproc: 2,
+        cpuModel: 'CPU',
+        node: 'v20',
+        dbCpus: '1',
+        pinned: true,
+      },
+      mode: 'full',
+      rows,
+      checks: checkTargets(rows),
+      profile: { summary, caption: 'caption' },
+      phases,
+      totalSeconds: 300,
+      rawFile: 'bench/results/x.json',
+    });
+    for (const part of [
+      '# Benchmarks',
+      '`uname -a`: `Linux x`',
+      'taskset',
+      '## Targets',
+      '## Fan-out: 1,000 sockets × 50 msgs/s (100 B) = 50,000 deliveries/s asked, 15 s',
+      '| Nestling | 50,000 | 750,000 / 750,000 |',
+      '9.00 (4.50 sys)',
+      '## Idle joined sockets: 5,000 sockets',
+      '| Nestling | 5,000 | 78.1 | 136.7 | 12.0 |',
+      'every join sends `presence_state`',
+      "RSS growth per joined socket read once at the fan-out's `ready` (1,000 sockets, not settled, includes the set-up's garbage): plain ws 10.0 KB",
+      '| `ws/fanout` | 1.0 | 2.0 | 50 | 17.0 | 21.0 | ok |',
+      '## Chat round trip',
+      '## Nestling ÷ peers',
+      '| Fan-out | plain ws | 1.13× | 1.40× | 1.00× |',
+      '## Profile',
+      '| 1 | `writev` | `node:net` | 300 | 50.0 |',
+      '## Failed phases',
+      'no ready \\| line',
+    ]) {
+      expect(markdown).toContain(part);
+    }
+  });
+
+  it('flags losses and a saturated generator', () => {
+    const row = toRow(outcome('nestling', 'fanout', { lost: 5 }));
+    row.generatorCpuPercent = 97;
+    expect(caveats([row])).toEqual([
+      'Nestling, fanout: 5 deliveries lost.',
+      'Nestling, fanout: the generator used 97% of its core, so it may be the bottleneck.',
+    ]);
+  });
+});

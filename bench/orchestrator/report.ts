@@ -1,0 +1,631 @@
+import type { ProfileSummary } from './profile.js';
+import type { TargetCheck } from './targets.js';
+import {
+  PEERS,
+  type PhaseOutcome,
+  TARGET_LABEL,
+  type Target,
+  type Workload,
+  WORKLOADS,
+} from './types.js';
+
+/** One reported phase, flattened to the figures in the tables. */
+export interface Row {
+  id: string;
+  target: Target;
+  workload: Workload;
+  /** Which run of this target and workload (1, 2, …). */
+  run: number;
+  /** Set on a mean over several runs: how many. */
+  runs?: number;
+  ok: boolean;
+  error?: string;
+  sockets: number;
+  /** The planned socket count when the budget made the phase smaller. */
+  plannedSockets?: number;
+  rate: number;
+  durationMs: number;
+  payloadBytes: number;
+  sent?: number;
+  expected?: number;
+  delivered?: number;
+  lost?: number;
+  duplicated?: number;
+  outOfOrder?: number;
+  rejected?: number;
+  disconnects?: number;
+  deliveredPerSec?: number;
+  p50?: number;
+  p95?: number;
+  p99?: number;
+  max?: number;
+  /** Server CPU (user + system) in the measured window ÷ deliveries, µs. */
+  cpuUsPerDelivery?: number;
+  /** The kernel's part of it, µs. */
+  systemCpuUsPerDelivery?: number;
+  /** Server CPU in the measured window, % of one core. */
+  serverCpuPercent?: number;
+  /** Nestling's embedded PostgreSQL ÷ deliveries, µs. */
+  dbCpuUsPerDelivery?: number;
+  peakRssMb?: number;
+  hwmMb?: number;
+  baselineRssMb?: number;
+  idleRssMb?: number;
+  /** (RSS at the generator's `ready` − RSS before it started) ÷ sockets: joined, not settled. */
+  kbPerSocketAtReady?: number;
+  /** Server CPU from the generator's start to `ready` (or to the failure), % of one core. */
+  setupCpuPercent?: number;
+  /** Idle sockets held (the generator's `ready.sockets`). */
+  joined?: number;
+  kbPerIdleSocket?: number;
+  generatorCpuPercent?: number;
+}
+
+const mb = (kb: number | undefined) => (kb === undefined ? undefined : kb / 1024);
+
+export function toRow(outcome: PhaseOutcome): Row {
+  const { spec, result, server } = outcome;
+  const row: Row = {
+    id: spec.id,
+    target: spec.target,
+    workload: spec.workload,
+    run: spec.run ?? 1,
+    ok: outcome.ok,
+    error: outcome.error,
+    sockets: spec.sockets,
+    plannedSockets: spec.plannedSockets,
+    rate: spec.rate,
+    durationMs: spec.durationMs,
+    payloadBytes: spec.payloadBytes,
+  };
+  if (result && spec.workload === 'idle') {
+    row.disconnects = result.disconnects;
+    row.generatorCpuPercent = result.generatorCpuPercent;
+  } else if (result) {
+    Object.assign(row, {
+      sent: result.sent,
+      expected: result.expected,
+      delivered: result.delivered,
+      lost: result.lost,
+      duplicated: result.duplicated,
+      outOfOrder: result.outOfOrder,
+      rejected: result.rejected,
+      disconnects: result.disconnects,
+      deliveredPerSec: result.deliveredPerSec,
+      p50: result.latencyMs.p50,
+      p95: result.latencyMs.p95,
+      p99: result.latencyMs.p99,
+      max: result.latencyMs.max,
+      generatorCpuPercent: result.generatorCpuPercent,
+    });
+  }
+  if (server) {
+    row.peakRssMb = mb(server.peakRssKb);
+    row.hwmMb = mb(server.hwmKb);
+    row.baselineRssMb = mb(server.baselineRssKb);
+    row.idleRssMb = mb(server.idleRssKb);
+    const delivered = result?.delivered ?? 0;
+    if (server.cpuUs !== undefined && delivered > 0 && spec.workload !== 'idle') {
+      row.cpuUsPerDelivery = server.cpuUs / delivered;
+      if (server.systemCpuUs !== undefined)
+        row.systemCpuUsPerDelivery = server.systemCpuUs / delivered;
+      if (spec.target === 'nestling' && server.descendantsCpuUs !== undefined) {
+        row.dbCpuUsPerDelivery = server.descendantsCpuUs / delivered;
+      }
+    }
+    const readySockets = outcome.ready?.sockets;
+    if (
+      server.readyRssKb !== undefined &&
+      server.baselineRssKb !== undefined &&
+      typeof readySockets === 'number' &&
+      readySockets > 0
+    ) {
+      row.kbPerSocketAtReady = (server.readyRssKb - server.baselineRssKb) / readySockets;
+    }
+    if (server.setupCpuUs !== undefined && outcome.timings.setupMs) {
+      row.setupCpuPercent = server.setupCpuUs / 10 / outcome.timings.setupMs;
+    }
+    if (server.cpuUs !== undefined && server.windowMs) {
+      row.serverCpuPercent = server.cpuUs / 10 / server.windowMs;
+    }
+  }
+  if (
+    spec.workload === 'idle' &&
+    server?.idleRssKb !== undefined &&
+    server.baselineRssKb !== undefined
+  ) {
+    const ready = outcome.ready?.sockets;
+    row.joined = typeof ready === 'number' ? ready : spec.sockets;
+    if (row.joined > 0)
+      row.kbPerIdleSocket = (server.idleRssKb - server.baselineRssKb) / row.joined;
+  }
+  return row;
+}
+
+const MEAN_FIELDS = [
+  'sent', 'expected', 'delivered', 'lost', 'duplicated', 'outOfOrder', 'rejected', 'disconnects',
+  'deliveredPerSec', 'p50', 'p95', 'p99', 'max', 'cpuUsPerDelivery', 'systemCpuUsPerDelivery',
+  'serverCpuPercent', 'dbCpuUsPerDelivery', 'peakRssMb', 'hwmMb', 'baselineRssMb', 'idleRssMb',
+  'kbPerSocketAtReady', 'setupCpuPercent', 'kbPerIdleSocket', 'generatorCpuPercent',
+] as const satisfies ReadonlyArray<keyof Row>; // prettier-ignore
+
+/** The mean of several runs' figures (each over the runs that have it). */
+export function meanRow(list: readonly Row[]): Row {
+  const mean: Row = { ...list[0], runs: list.length };
+  for (const field of MEAN_FIELDS) {
+    const values = list.map((r) => r[field]).filter((v): v is number => typeof v === 'number');
+    mean[field] = values.length ? values.reduce((a, b) => a + b, 0) / values.length : undefined;
+  }
+  return mean;
+}
+
+/**
+ * The measured (not profiled) figures of a target and workload from the runs that succeeded:
+ * the row itself, or the mean when it ran several times.
+ */
+export function findRow(rows: readonly Row[], target: Target, workload: Workload): Row | undefined {
+  const list = rows.filter(
+    (r) => r.ok && r.target === target && r.workload === workload && !r.id.includes('-profile'),
+  );
+  if (list.length <= 1) return list[0];
+  return meanRow(list);
+}
+
+export function rowLabel(row: Row): string {
+  return `${TARGET_LABEL[row.target]}${row.run > 1 ? ` (run ${row.run})` : ''}`;
+}
+
+/** Nestling ÷ peer for one workload (undefined where either side is missing). */
+export interface Ratio {
+  workload: Workload;
+  peer: Target;
+  cpuUsPerDelivery?: number;
+  p99?: number;
+  deliveredPerSec?: number;
+  kbPerIdleSocket?: number;
+  peakRss?: number;
+}
+
+export function ratio(
+  ours: number | null | undefined,
+  theirs: number | null | undefined,
+): number | undefined {
+  if (typeof ours !== 'number' || typeof theirs !== 'number') return undefined;
+  const value = ours / theirs;
+  return Number.isFinite(value) ? value : undefined;
+}
+
+export function ratios(rows: readonly Row[]): Ratio[] {
+  const out: Ratio[] = [];
+  for (const workload of WORKLOADS) {
+    const ours = findRow(rows, 'nestling', workload);
+    if (!ours) continue;
+    for (const peer of PEERS) {
+      const theirs = findRow(rows, peer, workload);
+      if (!theirs) continue;
+      out.push({
+        workload,
+        peer,
+        cpuUsPerDelivery: ratio(ours.cpuUsPerDelivery, theirs.cpuUsPerDelivery),
+        p99: ratio(ours.p99, theirs.p99),
+        deliveredPerSec: ratio(ours.deliveredPerSec, theirs.deliveredPerSec),
+        kbPerIdleSocket: ratio(ours.kbPerIdleSocket, theirs.kbPerIdleSocket),
+        peakRss: ratio(ours.peakRssMb, theirs.peakRssMb),
+      });
+    }
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Markdown
+
+export function num(value: number | undefined, digits = 0): string {
+  if (value === undefined || !Number.isFinite(value)) return '—';
+  return value.toLocaleString('en-US', {
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
+  });
+}
+
+export function times(value: number | undefined): string {
+  return value === undefined ? '—' : `${num(value, 2)}×`;
+}
+
+function table(header: string[], body: string[][]): string {
+  const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
+  return [line(header), line(header.map(() => '---')), ...body.map(line)].join('\n');
+}
+
+const WORKLOAD_TITLE: Record<Workload, string> = {
+  fanout: 'Fan-out',
+  saturation: 'Saturation probe',
+  idle: 'Idle joined sockets',
+  chat: 'Chat round trip (Nestling only)',
+};
+
+export function workloadHeading(workload: Workload, row: Row): string {
+  const title = WORKLOAD_TITLE[workload];
+  if (workload === 'idle') return `${title}: ${num(row.sockets)} sockets`;
+  if (workload === 'chat') {
+    return `${title}: ${num(row.sockets / 5)} conversations × 5 members, send_message at ${num(row.rate)} msgs/s in total, ${num(row.durationMs / 1000)} s`;
+  }
+  const perSec = row.sockets * row.rate;
+  return `${title}: ${num(row.sockets)} sockets × ${num(row.rate)} msgs/s (${num(row.payloadBytes)} B) = ${num(perSec)} deliveries/s asked, ${num(row.durationMs / 1000)} s`;
+}
+
+function cpuCell(row: Row): string {
+  if (row.cpuUsPerDelivery === undefined) return '—';
+  const sys = row.systemCpuUsPerDelivery;
+  return sys === undefined
+    ? num(row.cpuUsPerDelivery, 2)
+    : `${num(row.cpuUsPerDelivery, 2)} (${num(sys, 2)} sys)`;
+}
+
+function deliveryTable(rows: Row[], withDb: boolean): string {
+  const header = [
+    'server', 'delivered/s', 'delivered / expected', 'lost', 'dup', 'out of order', 'rejected',
+    'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'server CPU µs/delivery', 'server CPU %',
+    ...(withDb ? ['PostgreSQL CPU µs/delivery'] : []), 'peak RSS MB', 'generator CPU %',
+  ]; // prettier-ignore
+  const body = rows.map((r) => [
+    r.runs ? `${TARGET_LABEL[r.target]}, mean of ${r.runs}` : rowLabel(r),
+    num(r.deliveredPerSec),
+    `${num(r.delivered)} / ${num(r.expected)}`,
+    num(r.lost), num(r.duplicated), num(r.outOfOrder), num(r.rejected),
+    num(r.p50, 1), num(r.p95, 1), num(r.p99, 1), num(r.max, 1),
+    cpuCell(r), num(r.serverCpuPercent, 0),
+    ...(withDb ? [num(r.dbCpuUsPerDelivery, 2)] : []),
+    num(r.peakRssMb, 1), num(r.generatorCpuPercent, 0),
+  ]); // prettier-ignore
+  return table(header, body);
+}
+
+function idleTable(rows: Row[]): string {
+  const header = [
+    'server',
+    'sockets joined',
+    'RSS before MB',
+    'RSS with sockets MB',
+    'KB per idle socket',
+    'peak RSS MB',
+  ];
+  const body = rows.map((r) => [
+    rowLabel(r),
+    num(r.joined),
+    num(r.baselineRssMb, 1),
+    num(r.idleRssMb, 1),
+    num(r.kbPerIdleSocket, 1),
+    num(r.peakRssMb, 1),
+  ]);
+  return table(header, body);
+}
+
+export function ratioTable(list: readonly Ratio[]): string {
+  const body = list.map((r) => [
+    WORKLOAD_TITLE[r.workload],
+    TARGET_LABEL[r.peer],
+    times(r.cpuUsPerDelivery),
+    times(r.p99),
+    times(r.deliveredPerSec),
+    times(r.kbPerIdleSocket),
+    times(r.peakRss),
+  ]);
+  return table(
+    [
+      'workload',
+      'Nestling ÷',
+      'CPU µs/delivery',
+      'p99',
+      'delivered/s',
+      'KB/idle socket',
+      'peak RSS',
+    ],
+    body,
+  );
+}
+
+export function targetTable(checks: readonly TargetCheck[]): string {
+  const mark = { pass: '✅ pass', miss: '❌ miss', 'not measured': '— not measured' } as const;
+  return table(
+    ['target', 'measured', 'limit', 'result', 'margin'],
+    checks.map((c) => [c.description, c.measured, c.limit, mark[c.status], c.margin]),
+  );
+}
+
+export function profileSection(summary: ProfileSummary, caption: string): string {
+  const areas = table(
+    ['where', 'self ms', '% of busy'],
+    summary.areas.slice(0, 10).map((a) => [a.area, num(a.selfMs, 0), num(a.percent, 1)]),
+  );
+  const top = table(
+    ['#', 'function', 'script', 'self ms', '% of busy'],
+    summary.top.map((e, i) => [
+      String(i + 1),
+      `\`${e.functionName}\``,
+      e.location ? `\`${e.location}\`` : e.area,
+      num(e.selfMs, 0),
+      num(e.percent, 1),
+    ]),
+  );
+  return [
+    caption,
+    `Samples in the window: ${num(summary.samples)}; busy ${num(summary.busyMs)} ms, idle ${num(summary.idleMs)} ms. ` +
+      'Self time only; time spent in the kernel is charged to the frame that made the system ' +
+      'call, so socket writes show up as the native `writev`.',
+    '',
+    '**By area**',
+    '',
+    areas,
+    '',
+    `**Top ${summary.top.length} functions by self time**`,
+    '',
+    top,
+  ].join('\n');
+}
+
+export interface Machine {
+  date: string;
+  uname: string;
+  nproc: number;
+  cpuModel: string;
+  node: string;
+  pinned: boolean;
+  /** CPUs of Nestling's embedded PostgreSQL (taskset list). */
+  dbCpus: string;
+}
+
+function dbPlacement(cpus: string): string {
+  if (cpus === '0')
+    return "Nestling's embedded PostgreSQL on CPU 0 with it (server and database share one core)";
+  if (cpus === '1') {
+    return "Nestling's embedded PostgreSQL on CPU 1 with the generator (so Nestling has its core to itself, as the peers, which have no database, do; in the chat run the generator shares its core with PostgreSQL)";
+  }
+  return `Nestling's embedded PostgreSQL on CPUs ${cpus}`;
+}
+
+export interface ReportInput {
+  machine: Machine;
+  mode: 'full' | 'quick';
+  rows: Row[];
+  checks: TargetCheck[];
+  profile?: { summary: ProfileSummary; caption: string };
+  /** Profile failures or other notes to show in the profile section. */
+  profileNote?: string;
+  phases: PhaseOutcome[];
+  totalSeconds: number;
+  rawFile: string;
+}
+
+/** Plain observations about the validity of the figures (losses, a saturated generator). */
+export function caveats(rows: readonly Row[]): string[] {
+  const notes: string[] = [];
+  for (const r of rows) {
+    if (!r.ok) continue;
+    const who = `${rowLabel(r)}, ${r.workload}`;
+    if ((r.lost ?? 0) > 0) notes.push(`${who}: ${num(r.lost)} deliveries lost.`);
+    if ((r.disconnects ?? 0) > 0) notes.push(`${who}: ${num(r.disconnects)} sockets disconnected.`);
+    if ((r.rejected ?? 0) > 0) notes.push(`${who}: ${num(r.rejected)} sends rejected.`);
+    if ((r.generatorCpuPercent ?? 0) >= 90) {
+      notes.push(
+        `${who}: the generator used ${num(r.generatorCpuPercent)}% of its core, so it may be the bottleneck.`,
+      );
+    }
+  }
+  return notes;
+}
+
+/** What the idle figures mean, and the joined-socket cost seen at the fan-out's `ready`. */
+export function idleNotes(rows: readonly Row[]): string[] {
+  const notes = [
+    "Nestling's sockets join the stamp-rally `notifications` topic, whose join tracks the player " +
+      'in presence: every join sends `presence_state` (all players) to the joiner and a ' +
+      '`presence_diff` to every socket already there, and the presence entry stays in memory. ' +
+      'The peers only hold the connection. RSS does not shrink back after that join traffic, so ' +
+      'part of the growth may be heap and buffers left over from it rather than state kept per ' +
+      'socket (the orchestrator cannot force a GC in the server; a heap snapshot would tell).',
+  ];
+  for (const r of rows.filter((r) => r.workload === 'idle' && r.plannedSockets !== undefined)) {
+    notes.push(
+      '',
+      `${TARGET_LABEL[r.target]} held ${num(r.sockets)} sockets instead of ${num(r.plannedSockets)}: ` +
+        "joining is quadratic here (see above), and the run predicted from the fan-out's set-up " +
+        'that more would not finish joining within the time budget.',
+    );
+  }
+  const atReady = rows.filter(
+    (r) => r.ok && r.run === 1 && r.workload === 'fanout' && r.kbPerSocketAtReady !== undefined,
+  );
+  if (atReady.length > 0) {
+    const list = atReady
+      .map((r) => `${TARGET_LABEL[r.target]} ${num(r.kbPerSocketAtReady, 1)} KB`)
+      .join(', ');
+    notes.push(
+      '',
+      `For comparison, RSS growth per joined socket read once at the fan-out's \`ready\` ` +
+        `(${num(atReady[0].sockets)} sockets, not settled, includes the set-up's garbage): ${list}.`,
+    );
+  }
+  return notes;
+}
+
+/** One line per missed target: by how much, and what the measurements say about why. */
+export function missExplanations(
+  checks: readonly TargetCheck[],
+  rows: readonly Row[],
+  profile: ProfileSummary | undefined,
+): string[] {
+  const lines: string[] = [];
+  const fan = findRow(rows, 'nestling', 'fanout');
+  const fanWs = findRow(rows, 'ws', 'fanout');
+  const areas = profile?.areas
+    .slice(0, 5)
+    .map((a) => `${a.area} ${num(a.percent, 0)}%`)
+    .join(', ');
+  for (const check of checks.filter((c) => c.status === 'miss')) {
+    let why = '';
+    if ((check.id === 'cpu' || check.id === 'p99') && fan && fanWs) {
+      why =
+        ` Kernel time per delivery: Nestling ${num(fan.systemCpuUsPerDelivery, 2)} µs, plain ws ` +
+        `${num(fanWs.systemCpuUsPerDelivery, 2)} µs; user time: ${num(diff(fan.cpuUsPerDelivery, fan.systemCpuUsPerDelivery), 2)} ` +
+        `vs ${num(diff(fanWs.cpuUsPerDelivery, fanWs.systemCpuUsPerDelivery), 2)} µs.` +
+        (areas ? ` The fan-out profile's busy time: ${areas} (see [Profile](#profile)).` : '');
+    } else if (check.id === 'idle-kb') {
+      why = ' See the notes under the idle table (presence entries and the join traffic).';
+    } else if (check.id === 'chat-p99') {
+      const chat = findRow(rows, 'nestling', 'chat');
+      if (chat) {
+        why =
+          ` Per delivery Nestling used ${num(chat.cpuUsPerDelivery, 1)} µs of CPU (${num(chat.serverCpuPercent, 0)}% ` +
+          `of its core) and PostgreSQL ${num(chat.dbCpuUsPerDelivery, 1)} µs; p50 was ${num(chat.p50, 1)} ms.`;
+      }
+    } else if (check.id === 'saturation-p50' || check.id === 'saturation-rate') {
+      const sat = findRow(rows, 'nestling', 'saturation');
+      if (sat)
+        why = ` Nestling used ${num(sat.serverCpuPercent, 0)}% of its core; the generator ${num(sat.generatorCpuPercent, 0)}% of its.`;
+    }
+    lines.push(`${check.description}: ${check.measured}, ${check.margin}.${why}`);
+  }
+  return lines;
+}
+
+const diff = (a: number | undefined, b: number | undefined) =>
+  a === undefined || b === undefined ? undefined : a - b;
+
+export function renderReport(input: ReportInput): string {
+  const { machine, rows } = input;
+  const out: string[] = [];
+  out.push('# Benchmarks', '');
+  out.push(
+    `Generated by \`npm run bench\` (\`bench/run.ts\`) on ${machine.date}${input.mode === 'quick' ? ' — **quick smoke run, not the real workloads**' : ''}. ` +
+      'Do not edit by hand: the next run overwrites this file. Raw results: ' +
+      `\`${input.rawFile}\` (git-ignored).`,
+    '',
+  );
+  out.push('## Machine', '');
+  out.push(`- \`uname -a\`: \`${machine.uname}\``);
+  out.push(`- CPUs (\`nproc\`): ${machine.nproc}; model: ${machine.cpuModel}`);
+  out.push(`- Node.js ${machine.node}`);
+  out.push(
+    machine.pinned
+      ? `- Pinning: \`taskset\`: each server on CPU 0, the load generator on CPU 1; ${dbPlacement(machine.dbCpus)}.`
+      : '- Pinning: **none** (`taskset` missing or fewer than 2 CPUs): server and generator share the CPUs, figures are noisier.',
+  );
+  out.push(`- Whole run: ${num(input.totalSeconds)} s`, '');
+
+  out.push('## How it is measured', '');
+  out.push(
+    'Each phase starts a fresh server process (Nestling: `node dist/src/main.js`, the peers: ' +
+      '`node --import tsx bench/peers/…`; the PID measured is the node process itself), then the ' +
+      'load generator (`bench/generator/main.ts`). Server CPU is utime + stime from ' +
+      '`/proc/<pid>/stat`, read when the generator reports `ready` (all sockets connected and ' +
+      'joined) and again when it prints its result (sends plus a grace period for stragglers); ' +
+      '"CPU µs/delivery" divides that by the deliveries the generator counted ("sys" is the ' +
+      'kernel part). Peak RSS is `VmRSS` sampled every 100 ms. "KB per idle socket" is (settled ' +
+      'RSS with every socket joined − settled RSS before any connected) ÷ sockets, each settled ' +
+      'figure being the minimum of several samples. Latency is from the send time stamped in the ' +
+      'message to its receipt by each receiver. Nestling runs with `LOG_LEVEL=warn`, ' +
+      '`BCRYPT_COST=4`, and `RALLY_RATE_LIMIT` / `AUTH_RATE_LIMIT` raised to their maxima ' +
+      '(100,000 and 1,000,000 per window) so that rate limiting does not throttle the load. ' +
+      'Nestling is never run under `--cpu-prof` while measured: the profile comes from a ' +
+      'separate, shorter fan-out run. The fan-outs of plain ws and Nestling run twice and the ' +
+      'CPU and p99 targets use the means: the two runs show how noisy one run is on this machine.',
+    '',
+  );
+
+  out.push('## Targets', '');
+  out.push(targetTable(input.checks), '');
+  const explanations = missExplanations(input.checks, rows, input.profile?.summary);
+  if (explanations.length > 0) {
+    out.push('Where a target is missed:', '', ...explanations.map((e) => `- ${e}`), '');
+  }
+  const notes = caveats(rows);
+  if (notes.length > 0) out.push('Caveats:', '', ...notes.map((n) => `- ${n}`), '');
+
+  for (const workload of WORKLOADS) {
+    const list = rows.filter((r) => r.workload === workload && r.ok && !r.id.includes('-profile'));
+    if (list.length === 0) continue;
+    out.push(`## ${workloadHeading(workload, list[0])}`, '');
+    const means = (['ws', 'socketio', 'nestling'] as const).flatMap((t) => {
+      const runs = list.filter((r) => r.target === t);
+      return runs.length > 1 ? [meanRow(runs)] : [];
+    });
+    out.push(
+      workload === 'idle'
+        ? idleTable(list)
+        : deliveryTable([...list, ...means], workload === 'chat'),
+      '',
+    );
+    if (workload === 'idle') out.push(...idleNotes(rows), '');
+    if (workload === 'chat') {
+      out.push(
+        "Latency: from the `send_message` push to each member's `new_message` (the sender " +
+          'included); every message is committed to PostgreSQL before it is broadcast. Set-up ' +
+          '(registrations, conversations, joins) runs 8 at a time, below the database pool of ' +
+          '10 (see `CHAT_SETUP_CONCURRENCY` in `bench/orchestrator/phases.ts`).',
+        '',
+      );
+    }
+  }
+  if (!rows.some((r) => r.workload === 'idle' && r.ok) && rows.some((r) => r.workload === 'idle')) {
+    out.push(
+      '## Idle joined sockets',
+      '',
+      'No idle run succeeded (see Failed phases).',
+      '',
+      ...idleNotes(rows),
+      '',
+    );
+  }
+
+  const ratioList = ratios(rows);
+  if (ratioList.length > 0) {
+    out.push('## Nestling ÷ peers', '');
+    out.push('Below 1 is better for CPU, p99, KB and RSS; above 1 is better for delivered/s.', '');
+    out.push(ratioTable(ratioList), '');
+  }
+
+  out.push('## Profile', '');
+  if (input.profile) out.push(profileSection(input.profile.summary, input.profile.caption), '');
+  else out.push(input.profileNote ?? 'No profile was taken in this run.', '');
+
+  const failed = input.phases.filter((p) => !p.ok);
+  if (failed.length > 0) {
+    out.push('## Failed phases', '');
+    for (const p of failed) out.push(`- \`${p.spec.id}\`: ${oneLine(p.error ?? 'failed')}`);
+    out.push('');
+  }
+
+  out.push('## Phase timings', '');
+  out.push(
+    table(
+      [
+        'phase',
+        'server start s',
+        'setup s',
+        'server CPU in setup %',
+        'measured s',
+        'total s',
+        'result',
+      ],
+      input.phases.map((p) => [
+        `\`${p.spec.id}\``,
+        num(sec(p.timings.serverStartMs), 1),
+        num(sec(p.timings.setupMs), 1),
+        num(toRow(p).setupCpuPercent, 0),
+        num(sec(p.timings.runMs), 1),
+        num(sec(p.timings.totalMs), 1),
+        p.ok ? 'ok' : 'failed',
+      ]),
+    ),
+    '',
+  );
+  return out.join('\n');
+}
+
+const sec = (ms: number | undefined) => (ms === undefined ? undefined : ms / 1000);
+
+function oneLine(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').replace(/\|/g, '\\|');
+  return flat.length > 600 ? `${flat.slice(0, 600)}…` : flat;
+}

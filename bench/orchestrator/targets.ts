@@ -1,0 +1,189 @@
+import { findRow, num, ratio, type Row } from './report.js';
+
+export interface TargetCheck {
+  id: 'cpu' | 'p99' | 'saturation-rate' | 'saturation-p50' | 'idle-kb' | 'chat-p99';
+  description: string;
+  /** The measured figure, with what it was computed from. */
+  measured: string;
+  limit: string;
+  status: 'pass' | 'miss' | 'not measured';
+  /** How far inside or outside the limit, in words. */
+  margin: string;
+  value?: number;
+  threshold?: number;
+}
+
+const pct = (x: number) => `${num(Math.abs(x) * 100, 0)}%`;
+
+/** `value ≤ threshold`: how far under, or how much over (relative to the limit). */
+export function atMost(
+  value: number,
+  threshold: number,
+  unit = '',
+): Pick<TargetCheck, 'status' | 'margin'> {
+  const diff = `${num(Math.abs(value - threshold), 2)}${unit}`;
+  if (value <= threshold)
+    return {
+      status: 'pass',
+      margin: `${pct(1 - value / threshold)} under the limit (${diff} to spare)`,
+    };
+  return { status: 'miss', margin: `over by ${pct(value / threshold - 1)} (${diff})` };
+}
+
+/** `value ≥ threshold`. */
+export function atLeast(
+  value: number,
+  threshold: number,
+  unit = '',
+): Pick<TargetCheck, 'status' | 'margin'> {
+  const diff = `${num(Math.abs(value - threshold), 0)}${unit}`;
+  if (value >= threshold)
+    return { status: 'pass', margin: `${pct(value / threshold - 1)} above (${diff} more)` };
+  return { status: 'miss', margin: `short by ${pct(1 - value / threshold)} (${diff})` };
+}
+
+/** "; means of 2 and 2 runs" when the figures are means. */
+function meanOf(ours: Row, theirs: Row): string {
+  if (!ours.runs && !theirs.runs) return '';
+  return `; means of ${ours.runs ?? 1} and ${theirs.runs ?? 1} runs`;
+}
+
+function missing(
+  id: TargetCheck['id'],
+  description: string,
+  limit: string,
+  why: string,
+): TargetCheck {
+  return { id, description, measured: '—', limit, status: 'not measured', margin: why };
+}
+
+/** The issue's targets, each read from this run's rows. */
+export function checkTargets(rows: readonly Row[]): TargetCheck[] {
+  const checks: TargetCheck[] = [];
+  const fan = findRow(rows, 'nestling', 'fanout');
+  const fanWs = findRow(rows, 'ws', 'fanout');
+  const asked = fan ? `${num(fan.sockets * fan.rate)}` : '50,000';
+
+  {
+    const description = 'Fan-out: CPU per delivery ≤ 1.2× plain ws';
+    const limit = '≤ 1.20×';
+    const r = ratio(fan?.cpuUsPerDelivery, fanWs?.cpuUsPerDelivery);
+    if (r === undefined)
+      checks.push(missing('cpu', description, limit, 'fan-out of Nestling or ws missing'));
+    else {
+      const measured = `${num(r, 2)}× (${num(fan!.cpuUsPerDelivery, 2)} vs ${num(fanWs!.cpuUsPerDelivery, 2)} µs${meanOf(fan!, fanWs!)})`;
+      checks.push({
+        id: 'cpu',
+        description,
+        measured,
+        limit,
+        value: r,
+        threshold: 1.2,
+        ...atMost(r, 1.2, '×'),
+      });
+    }
+  }
+  {
+    const description = `Fan-out p99 at ${asked} deliveries/s ≤ 1.5× plain ws`;
+    const limit = '≤ 1.50×';
+    const r = ratio(fan?.p99, fanWs?.p99);
+    if (r === undefined)
+      checks.push(missing('p99', description, limit, 'fan-out of Nestling or ws missing'));
+    else {
+      const measured = `${num(r, 2)}× (${num(fan!.p99, 1)} vs ${num(fanWs!.p99, 1)} ms${meanOf(fan!, fanWs!)})`;
+      checks.push({
+        id: 'p99',
+        description,
+        measured,
+        limit,
+        value: r,
+        threshold: 1.5,
+        ...atMost(r, 1.5, '×'),
+      });
+    }
+  }
+  const sat = findRow(rows, 'nestling', 'saturation');
+  const satIo = findRow(rows, 'socketio', 'saturation');
+  {
+    const description = 'Saturation probe: delivered/s ≥ socket.io';
+    if (sat?.deliveredPerSec === undefined || satIo?.deliveredPerSec === undefined) {
+      checks.push(
+        missing(
+          'saturation-rate',
+          description,
+          '≥ socket.io',
+          'saturation of Nestling or socket.io missing',
+        ),
+      );
+    } else {
+      const measured = `${num(sat.deliveredPerSec)}/s vs ${num(satIo.deliveredPerSec)}/s`;
+      const limit = `≥ ${num(satIo.deliveredPerSec)}/s`;
+      checks.push({
+        id: 'saturation-rate',
+        description,
+        measured,
+        limit,
+        value: sat.deliveredPerSec,
+        threshold: satIo.deliveredPerSec,
+        ...atLeast(sat.deliveredPerSec, satIo.deliveredPerSec, '/s'),
+      });
+    }
+  }
+  {
+    const description = 'Saturation probe: p50 ≤ 50 ms';
+    if (sat?.p50 === undefined)
+      checks.push(
+        missing('saturation-p50', description, '≤ 50 ms', 'saturation of Nestling missing'),
+      );
+    else {
+      const measured = `${num(sat.p50, 1)} ms`;
+      checks.push({
+        id: 'saturation-p50',
+        description,
+        measured,
+        limit: '≤ 50 ms',
+        value: sat.p50,
+        threshold: 50,
+        ...atMost(sat.p50, 50, ' ms'),
+      });
+    }
+  }
+  {
+    const idle = findRow(rows, 'nestling', 'idle');
+    const planned = idle?.plannedSockets ? ` of ${num(idle.plannedSockets)} planned` : '';
+    const description = `≤ 15 KB per idle joined socket${idle?.joined ? ` (${num(idle.joined)} sockets${planned})` : ''}`;
+    if (idle?.kbPerIdleSocket === undefined)
+      checks.push(missing('idle-kb', description, '≤ 15 KB', 'idle run of Nestling missing'));
+    else {
+      const measured = `${num(idle.kbPerIdleSocket, 1)} KB`;
+      checks.push({
+        id: 'idle-kb',
+        description,
+        measured,
+        limit: '≤ 15 KB',
+        value: idle.kbPerIdleSocket,
+        threshold: 15,
+        ...atMost(idle.kbPerIdleSocket, 15, ' KB'),
+      });
+    }
+  }
+  {
+    const chat = findRow(rows, 'nestling', 'chat');
+    const description = 'Chat round trip p99 ≤ 20 ms';
+    if (chat?.p99 === undefined)
+      checks.push(missing('chat-p99', description, '≤ 20 ms', 'chat run missing'));
+    else {
+      const measured = `${num(chat.p99, 1)} ms`;
+      checks.push({
+        id: 'chat-p99',
+        description,
+        measured,
+        limit: '≤ 20 ms',
+        value: chat.p99,
+        threshold: 20,
+        ...atMost(chat.p99, 20, ' ms'),
+      });
+    }
+  }
+  return checks;
+}

@@ -1,0 +1,108 @@
+export type Target = 'nestling' | 'ws' | 'socketio';
+export type Workload = 'fanout' | 'saturation' | 'idle' | 'chat';
+
+export const TARGETS: readonly Target[] = ['nestling', 'ws', 'socketio'];
+export const WORKLOADS: readonly Workload[] = ['fanout', 'saturation', 'idle', 'chat'];
+export const PEERS: readonly Target[] = ['ws', 'socketio'];
+
+export const TARGET_LABEL: Record<Target, string> = {
+  nestling: 'Nestling',
+  ws: 'plain ws',
+  socketio: 'socket.io 4',
+};
+
+/** One run of the load generator against one freshly started server. */
+export interface PhaseSpec {
+  /** `nestling/fanout`, `nestling/fanout-profile`, … */
+  id: string;
+  target: Target;
+  workload: Workload;
+  /** What the generator is asked to do (saturation is a faster fan-out). */
+  generatorWorkload: 'fanout' | 'idle' | 'chat';
+  sockets: number;
+  /** Set when the budget made the phase smaller than planned: the planned socket count. */
+  plannedSockets?: number;
+  /** Messages per second sent in total (fan-out: broadcasts; chat: send_message). */
+  rate: number;
+  durationMs: number;
+  payloadBytes: number;
+  /** 1, or 2 for a repeated fan-out (`ws/fanout#2`): the targets use the mean over runs. */
+  run: number;
+  /** Nestling under `--cpu-prof`: run for the profile only, its numbers are not reported. */
+  profile: boolean;
+  /** How long setup (connecting, joining, creating players or users) may take. */
+  readyTimeoutMs: number;
+  /** More generator flags (chat: `--batch-size 8`, see SETUP_CONCURRENCY). */
+  extraArgs?: string[];
+  /** Idle: how long to wait after `ready` before reading the settled RSS. */
+  settleMs: number;
+}
+
+/** The generator's final `{"result":…}` line. */
+export interface GeneratorResult {
+  target: Target;
+  workload: string;
+  sockets: number;
+  rate: number;
+  durationMs: number;
+  payloadBytes: number;
+  sent: number;
+  expected: number;
+  delivered: number;
+  lost: number;
+  duplicated: number;
+  outOfOrder: number;
+  rejected: number;
+  deliveredPerSec: number;
+  latencyMs: { p50: number; p95: number; p99: number; max: number };
+  generatorCpuMs: number;
+  generatorCpuPercent: number;
+  /** Wall time of the generator's measured phase (sends plus the wait for stragglers), ms. */
+  measuredMs?: number;
+  setupMs?: number;
+  /** Sockets closed by the server (or the network) during the measured phase. */
+  disconnects?: number;
+}
+
+/** What the orchestrator read from /proc for the server of one phase. */
+export interface ServerMeasure {
+  pid: number;
+  /** Server CPU (user + system) between the generator's `ready` and its result, µs. */
+  cpuUs?: number;
+  /** The system (kernel) part of cpuUs. */
+  systemCpuUs?: number;
+  /** Wall time of that window, ms. */
+  windowMs?: number;
+  /** CPU of the server's descendants (Nestling's embedded PostgreSQL) in the same window, µs. */
+  descendantsCpuUs?: number;
+  /** Highest RSS sampled (every 100 ms) from the generator's start to its result, kB. */
+  peakRssKb?: number;
+  /** VmHWM at the end of the window (includes start-up), kB. */
+  hwmKb?: number;
+  /** Settled RSS before any socket connected, kB. */
+  baselineRssKb?: number;
+  /** RSS read once at the generator's `ready` (every socket joined, nothing sent yet), kB. */
+  readyRssKb?: number;
+  /** Server CPU from the generator's start to its `ready` (players, connects, joins), µs. */
+  setupCpuUs?: number;
+  /** Idle: settled RSS with every socket joined, kB. */
+  idleRssKb?: number;
+}
+
+export interface PhaseOutcome {
+  spec: PhaseSpec;
+  ok: boolean;
+  error?: string;
+  startedAt: string;
+  /** The server and generator were pinned with taskset (server CPU 0, generator CPU 1). */
+  pinned: boolean;
+  ready?: Record<string, unknown>;
+  result?: GeneratorResult;
+  server?: ServerMeasure;
+  /** Path of the `.cpuprofile` (profile phases). */
+  profilePath?: string;
+  /** Profile phases: the measured window relative to the process start, µs. */
+  profileWindowUs?: { fromUs: number; toUs: number };
+  /** Wall times: server start, generator setup, measured window, whole phase (ms). */
+  timings: { serverStartMs?: number; setupMs?: number; runMs?: number; totalMs: number };
+}
