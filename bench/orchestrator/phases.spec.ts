@@ -187,6 +187,8 @@ describe('runPhase (fake peer and generator)', () => {
     expect(server.hwmKb).toBeGreaterThanOrEqual(server.peakRssKb!);
     expect(server.readyRssKb).toBeGreaterThan(10_000);
     expect(server.setupCpuUs).toBeGreaterThanOrEqual(0);
+    expect(server.otherCpuUs).toBeGreaterThanOrEqual(0);
+    expect(server.softirqUs).toBeGreaterThanOrEqual(0);
     expect(gone(server.pid)).toBe(true);
   }, 20_000);
 

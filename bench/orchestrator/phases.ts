@@ -14,6 +14,7 @@ import {
   readCpuUs,
   readDescendantsCpuUs,
   readMemory,
+  readSystemCpu,
   RssSampler,
   settledRssKb,
 } from './proc-stats.js';
@@ -296,6 +297,8 @@ export async function runPhase(spec: PhaseSpec, ctx: PhaseContext): Promise<Phas
     measure.setupCpuUs = cpuAtReady.userUs + cpuAtReady.systemUs - setup.cpuUs;
     setup = undefined;
     const dbCpuAtReady = readDescendantsCpuUs(pid);
+    const systemAtReady = readSystemCpu();
+    const generatorAtReady = readCpuUs(generator.pid);
 
     if (spec.generatorWorkload === 'idle') {
       await sleep(spec.settleMs);
@@ -311,10 +314,27 @@ export async function runPhase(spec: PhaseSpec, ctx: PhaseContext): Promise<Phas
     );
     if (!line.result) throw generatorError(line);
     const resultAt = performance.now();
+    const systemAtResult = readSystemCpu();
+    let generatorCpuUs = line.result.generatorCpuMs * 1000;
+    try {
+      generatorCpuUs = readCpuUs(generator.pid) - generatorAtReady;
+    } catch {
+      // Already exited: keep its own figure.
+    }
     const cpuAtResult = readCpu(pid);
     measure.systemCpuUs = cpuAtResult.systemUs - cpuAtReady.systemUs;
     measure.cpuUs = measure.systemCpuUs + cpuAtResult.userUs - cpuAtReady.userUs;
     measure.descendantsCpuUs = readDescendantsCpuUs(pid) - dbCpuAtReady;
+    measure.softirqUs = systemAtResult.softirqUs - systemAtReady.softirqUs;
+    measure.otherCpuUs = Math.max(
+      0,
+      systemAtResult.busyUs -
+        systemAtReady.busyUs -
+        measure.softirqUs -
+        measure.cpuUs -
+        measure.descendantsCpuUs -
+        generatorCpuUs,
+    );
     measure.windowMs = resultAt - readyAt;
     measure.peakRssKb = sampler.stop().peakKb;
     measure.hwmKb = readMemory(pid).hwmKb;

@@ -3,12 +3,14 @@ import { describe, expect, it } from '@jest/globals';
 import {
   clockTicksPerSecond,
   descendants,
+  parseProcStat,
   parseStat,
   parseStatus,
   readCpu,
   readCpuUs,
   readMemory,
   readStat,
+  readSystemCpu,
   RssSampler,
   settledRssKb,
 } from './proc-stats.js';
@@ -25,6 +27,17 @@ describe('/proc parsing', () => {
     const text = 'Name:\tnode\nVmPeak:\t  999 kB\nVmHWM:\t  2048 kB\nVmRSS:\t  1024 kB\n';
     expect(parseStatus(text)).toEqual({ rssKb: 1024, hwmKb: 2048 });
     expect(() => parseStatus('Name:\tx\n')).toThrow(/VmRSS/);
+  });
+
+  it('reads the machine-wide CPU line of /proc/stat', () => {
+    const hz = clockTicksPerSecond();
+    const text = 'cpu  100 1 50 9999 7 2 30 4 0 0\ncpu0 50 0 25 5000 3 1 15 2 0 0\n';
+    expect(parseProcStat(text)).toEqual({
+      busyUs: ((100 + 1 + 50 + 2 + 30 + 4) * 1e6) / hz,
+      softirqUs: (30 * 1e6) / hz,
+      stealUs: (4 * 1e6) / hz,
+    });
+    expect(readSystemCpu().busyUs).toBeGreaterThan(0);
   });
 
   it('reads this process: pid, CPU growing with work, RSS close to what node reports', () => {

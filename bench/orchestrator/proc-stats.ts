@@ -103,6 +103,35 @@ export function readMemory(pid: number): ProcMemory {
   return parseStatus(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
 }
 
+/** Machine-wide CPU time from the `cpu` line of `/proc/stat`, in µs. */
+export interface SystemCpu {
+  /** user + nice + system + irq + softirq + steal (all CPUs). */
+  busyUs: number;
+  softirqUs: number;
+  stealUs: number;
+}
+
+/** Parses the aggregate `cpu` line of `/proc/stat` (user nice system idle iowait irq softirq steal …). */
+export function parseProcStat(text: string): SystemCpu {
+  const line = text.split('\n').find((l) => l.startsWith('cpu '));
+  if (!line) throw new Error('/proc/stat has no cpu line');
+  const [user, nice, system, , , irq, softirq, steal] = line
+    .trim()
+    .split(/\s+/)
+    .slice(1)
+    .map(Number);
+  const ticks = (n: number | undefined) => ticksToUs(n ?? 0);
+  return {
+    busyUs: ticks(user + nice + system + (irq ?? 0) + (softirq ?? 0) + (steal ?? 0)),
+    softirqUs: ticks(softirq),
+    stealUs: ticks(steal),
+  };
+}
+
+export function readSystemCpu(): SystemCpu {
+  return parseProcStat(fs.readFileSync('/proc/stat', 'utf8'));
+}
+
 /** Every live process whose parent chain leads to `pid` (not `pid` itself). */
 export function descendants(pid: number): ProcStat[] {
   const stats: ProcStat[] = [];

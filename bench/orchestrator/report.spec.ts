@@ -272,7 +272,7 @@ describe('the Markdown report', () => {
       '| Nestling | 5,000 | 78.1 | 136.7 | 12.0 |',
       'every join sends `presence_state`',
       "RSS growth per joined socket read once at the fan-out's `ready` (1,000 sockets, not settled, includes the set-up's garbage): plain ws 10.0 KB",
-      '| `ws/fanout` | 1.0 | 2.0 | 50 | 17.0 | 21.0 | ok |',
+      '| `ws/fanout` | 1.0 | 2.0 | 50 | 17.0 | — | 21.0 | ok |',
       '## Chat round trip',
       '## Nestling ÷ peers',
       '| Fan-out | plain ws | 1.13× | 1.40× | 1.00× |',

@@ -53,6 +53,8 @@ export interface Row {
   idleRssMb?: number;
   /** (RSS at the generator's `ready` − RSS before it started) ÷ sockets: joined, not settled. */
   kbPerSocketAtReady?: number;
+  /** Other processes' CPU in the measured window, % of one core (see ServerMeasure.otherCpuUs). */
+  otherCpuPercent?: number;
   /** Server CPU from the generator's start to `ready` (or to the failure), % of one core. */
   setupCpuPercent?: number;
   /** Idle sockets held (the generator's `ready.sockets`). */
@@ -125,6 +127,9 @@ export function toRow(outcome: PhaseOutcome): Row {
     if (server.setupCpuUs !== undefined && outcome.timings.setupMs) {
       row.setupCpuPercent = server.setupCpuUs / 10 / outcome.timings.setupMs;
     }
+    if (server.otherCpuUs !== undefined && server.windowMs) {
+      row.otherCpuPercent = server.otherCpuUs / 10 / server.windowMs;
+    }
     if (server.cpuUs !== undefined && server.windowMs) {
       row.serverCpuPercent = server.cpuUs / 10 / server.windowMs;
     }
@@ -146,7 +151,7 @@ const MEAN_FIELDS = [
   'sent', 'expected', 'delivered', 'lost', 'duplicated', 'outOfOrder', 'rejected', 'disconnects',
   'deliveredPerSec', 'p50', 'p95', 'p99', 'max', 'cpuUsPerDelivery', 'systemCpuUsPerDelivery',
   'serverCpuPercent', 'dbCpuUsPerDelivery', 'peakRssMb', 'hwmMb', 'baselineRssMb', 'idleRssMb',
-  'kbPerSocketAtReady', 'setupCpuPercent', 'kbPerIdleSocket', 'generatorCpuPercent',
+  'kbPerSocketAtReady', 'setupCpuPercent', 'otherCpuPercent', 'kbPerIdleSocket', 'generatorCpuPercent',
 ] as const satisfies ReadonlyArray<keyof Row>; // prettier-ignore
 
 /** The mean of several runs' figures (each over the runs that have it). */
@@ -406,6 +411,11 @@ export function caveats(rows: readonly Row[]): string[] {
     if ((r.lost ?? 0) > 0) notes.push(`${who}: ${num(r.lost)} deliveries lost.`);
     if ((r.disconnects ?? 0) > 0) notes.push(`${who}: ${num(r.disconnects)} sockets disconnected.`);
     if ((r.rejected ?? 0) > 0) notes.push(`${who}: ${num(r.rejected)} sends rejected.`);
+    if ((r.otherCpuPercent ?? 0) >= 15) {
+      notes.push(
+        `${who}: other processes on the machine used ${num(r.otherCpuPercent)}% of a core meanwhile.`,
+      );
+    }
     if ((r.generatorCpuPercent ?? 0) >= 90) {
       notes.push(
         `${who}: the generator used ${num(r.generatorCpuPercent)}% of its core, so it may be the bottleneck.`,
@@ -598,6 +608,12 @@ export function renderReport(input: ReportInput): string {
 
   out.push('## Phase timings', '');
   out.push(
+    '"Other load": CPU used during the measured window by processes other than the server, its ' +
+      'database and the generator (softirq excluded), in % of one core; high values mean a noisy ' +
+      'machine.',
+    '',
+  );
+  out.push(
     table(
       [
         'phase',
@@ -605,6 +621,7 @@ export function renderReport(input: ReportInput): string {
         'setup s',
         'server CPU in setup %',
         'measured s',
+        'other load %',
         'total s',
         'result',
       ],
@@ -614,6 +631,7 @@ export function renderReport(input: ReportInput): string {
         num(sec(p.timings.setupMs), 1),
         num(toRow(p).setupCpuPercent, 0),
         num(sec(p.timings.runMs), 1),
+        num(toRow(p).otherCpuPercent, 0),
         num(sec(p.timings.totalMs), 1),
         p.ok ? 'ok' : 'failed',
       ]),

@@ -75,6 +75,13 @@ export interface ServerMeasure {
   windowMs?: number;
   /** CPU of the server's descendants (Nestling's embedded PostgreSQL) in the same window, µs. */
   descendantsCpuUs?: number;
+  /**
+   * CPU used in the window by everything else on the machine (all CPUs, excluding the server,
+   * its database, the generator and softirq time): other load that can disturb the figures, µs.
+   */
+  otherCpuUs?: number;
+  /** softirq time (all CPUs) in the window, mostly loopback networking, µs. */
+  softirqUs?: number;
   /** Highest RSS sampled (every 100 ms) from the generator's start to its result, kB. */
   peakRssKb?: number;
   /** VmHWM at the end of the window (includes start-up), kB. */
