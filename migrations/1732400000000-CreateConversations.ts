@@ -27,7 +27,9 @@ export class CreateConversations1732400000000 implements MigrationInterface {
         inserted_at timestamptz NOT NULL DEFAULT now(),
         PRIMARY KEY (conversation_id, user_id)
       )`);
-    await queryRunner.query('CREATE INDEX conversation_members_user_idx ON conversation_members (user_id)');
+    await queryRunner.query(
+      'CREATE INDEX conversation_members_user_idx ON conversation_members (user_id)',
+    );
     await queryRunner.query(`
       CREATE TABLE messages (
         id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
