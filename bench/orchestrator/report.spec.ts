@@ -37,6 +37,10 @@ function outcome(target: Target, workload: Workload, fake: Fake): PhaseOutcome {
     latencyMs: { p50: fake.p50 ?? 2, p95: 5, p99: fake.p99 ?? 10, max: 20 },
     generatorCpuMs: 1000,
     generatorCpuPercent: 40,
+    unanswered: null,
+    measuredMs: 15_000,
+    setupMs: 1000,
+    disconnects: 0,
   };
   return {
     spec: {

@@ -1,3 +1,4 @@
+import type { Result } from '../generator/result.js';
 export type Target = 'nestling' | 'ws' | 'socketio';
 export type Workload = 'fanout' | 'saturation' | 'idle' | 'chat';
 
@@ -38,31 +39,8 @@ export interface PhaseSpec {
   settleMs: number;
 }
 
-/** The generator's final `{"result":…}` line. */
-export interface GeneratorResult {
-  target: Target;
-  workload: string;
-  sockets: number;
-  rate: number;
-  durationMs: number;
-  payloadBytes: number;
-  sent: number;
-  expected: number;
-  delivered: number;
-  lost: number;
-  duplicated: number;
-  outOfOrder: number;
-  rejected: number;
-  deliveredPerSec: number;
-  latencyMs: { p50: number; p95: number; p99: number; max: number };
-  generatorCpuMs: number;
-  generatorCpuPercent: number;
-  /** Wall time of the generator's measured phase (sends plus the wait for stragglers), ms. */
-  measuredMs?: number;
-  setupMs?: number;
-  /** Sockets closed by the server (or the network) during the measured phase. */
-  disconnects?: number;
-}
+/** The generator's final `{"result":…}` line (its own type: one definition). */
+export type GeneratorResult = Result;
 
 /** What the orchestrator read from /proc for the server of one phase. */
 export interface ServerMeasure {
