@@ -50,6 +50,30 @@ const OUTBOUND: Array<[string, string]> = [
   [CONVERSATION, 'leave_conversation'],
 ];
 
+/** The operations of `doc` on `address` with `action` whose messages include the event `name`. */
+function operationsIn(
+  doc: AsyncAPIDocumentInterface,
+  address: string,
+  action: 'send' | 'receive',
+  name: string,
+) {
+  return doc
+    .operations()
+    .all()
+    .filter(
+      (op) =>
+        op.action() === action &&
+        op
+          .channels()
+          .all()
+          .some((c) => c.address() === address) &&
+        op
+          .messages()
+          .all()
+          .some((m) => m.name() === name),
+    );
+}
+
 describe('AsyncAPI document: chat channels', () => {
   let document: AsyncAPIDocumentInterface | undefined;
   let diagnostics: Diagnostic[];
@@ -59,24 +83,8 @@ describe('AsyncAPI document: chat channels', () => {
     ({ document, diagnostics } = await new Parser().parse(yaml));
   });
 
-  /** The operations on `address` with `action` whose messages include the event `name`. */
-  function operationsFor(address: string, action: 'send' | 'receive', name: string) {
-    return document!
-      .operations()
-      .all()
-      .filter(
-        (op) =>
-          op.action() === action &&
-          op
-            .channels()
-            .all()
-            .some((c) => c.address() === address) &&
-          op
-            .messages()
-            .all()
-            .some((m) => m.name() === name),
-      );
-  }
+  const operationsFor = (address: string, action: 'send' | 'receive', name: string) =>
+    operationsIn(document!, address, action, name);
 
   it('parses as AsyncAPI 3.0.0 without errors', () => {
     const errors = diagnostics.filter((d) => d.severity === ERROR);
@@ -174,24 +182,8 @@ describe('AsyncAPI document: stamp-rally channels', () => {
     ({ document, diagnostics } = await new Parser().parse(yaml));
   });
 
-  /** The operations on `address` with `action` whose messages include the event `name`. */
-  function operationsFor(address: string, action: 'send' | 'receive', name: string) {
-    return document!
-      .operations()
-      .all()
-      .filter(
-        (op) =>
-          op.action() === action &&
-          op
-            .channels()
-            .all()
-            .some((c) => c.address() === address) &&
-          op
-            .messages()
-            .all()
-            .some((m) => m.name() === name),
-      );
-  }
+  const operationsFor = (address: string, action: 'send' | 'receive', name: string) =>
+    operationsIn(document!, address, action, name);
 
   const schema = (id: string) => document!.components().schemas().get(id)!;
 
