@@ -8,6 +8,7 @@ class RealtimeEnv {
   @IsOptional() @IsInt() @Min(1024) @Max(64 * 1024 * 1024) WS_MAX_FRAME_BYTES?: number;
   @IsOptional() @IsInt() @Min(100) @Max(3_600_000) WS_IDLE_TIMEOUT_MS?: number;
   @IsOptional() @IsInt() @Min(100) @Max(120_000) LONGPOLL_WINDOW_MS?: number;
+  @IsOptional() @IsInt() @Min(0) @Max(10_000) PRESENCE_BATCH_MS?: number;
 }
 
 export interface RealtimeConfig {
@@ -18,6 +19,8 @@ export interface RealtimeConfig {
   idleTimeoutMs: number;
   /** How long a LongPoll GET is held open; sessions not polled for 1.5× this end. */
   longPollWindowMs: number;
+  /** Presence changes within this long of the last `presence_diff` are merged into the next. */
+  presenceBatchMs: number;
 }
 
 export function realtimeConfig(env: Env): RealtimeConfig {
@@ -34,5 +37,6 @@ export function realtimeConfig(env: Env): RealtimeConfig {
     maxFrameBytes: e.WS_MAX_FRAME_BYTES ?? 1024 * 1024,
     idleTimeoutMs: e.WS_IDLE_TIMEOUT_MS ?? 60_000,
     longPollWindowMs: e.LONGPOLL_WINDOW_MS ?? 10_000,
+    presenceBatchMs: e.PRESENCE_BATCH_MS ?? 50,
   };
 }

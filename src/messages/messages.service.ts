@@ -18,7 +18,35 @@ interface MessageRow {
   cursor_at: string;
 }
 
-const rowJson = (row: MessageRow): MessageJson =>
+type MessageFields = Omit<MessageRow, 'cursor_at' | 'conversation_id'>;
+
+/** A row of SEND_SQL: the new message, or the original of a repeated client_msg_id. */
+interface SentRow extends MessageFields {
+  is_new: boolean;
+}
+
+/**
+ * Inserts only for a member ($1 conversation, $2 sender); on a repeated client_msg_id ($4)
+ * inserts nothing and returns the original instead. No row: not a member (or see `send`).
+ */
+const SEND_SQL = `
+  WITH member AS (
+    SELECT 1 FROM conversation_members WHERE conversation_id = $1::uuid AND user_id = $2::uuid
+  ), inserted AS (
+    INSERT INTO messages (conversation_id, sender_id, content, client_msg_id)
+    SELECT $1::uuid, $2::uuid, $3::text, $4::text FROM member
+    ON CONFLICT (conversation_id, sender_id, client_msg_id) WHERE client_msg_id IS NOT NULL
+      DO NOTHING
+    RETURNING id, sender_id, content, inserted_at, updated_at
+  )
+  SELECT true AS is_new, id, sender_id, content, inserted_at, updated_at FROM inserted
+  UNION ALL
+  SELECT false, m.id, m.sender_id, m.content, m.inserted_at, m.updated_at
+    FROM messages m, member
+   WHERE $4::text IS NOT NULL AND NOT EXISTS (SELECT 1 FROM inserted)
+     AND m.conversation_id = $1::uuid AND m.sender_id = $2::uuid AND m.client_msg_id = $4::text`;
+
+const rowJson = (row: MessageFields): MessageJson =>
   messageJson({
     id: row.id,
     senderId: row.sender_id,
@@ -36,31 +64,35 @@ export class MessagesService {
   ) {}
 
   /**
-   * Stores a message. With a `clientMsgId` already used by this sender in this conversation,
-   * nothing is stored and the original comes back with `duplicate: true`.
+   * Stores a message from a member. With a `clientMsgId` already used by this sender in this
+   * conversation, nothing is stored and the original comes back with `duplicate: true`.
+   * Undefined when the sender is not a member. One round trip in the common case: the
+   * membership check, the insert and the duplicate lookup are one statement.
    */
   async send(
     conversationId: string,
     senderId: string,
     content: string,
     clientMsgId: string | null,
-  ): Promise<{ message: Message; duplicate: boolean }> {
-    const inserted = await this.db.query<Message[]>(
-      `INSERT INTO messages (conversation_id, sender_id, content, client_msg_id)
-       VALUES ($1, $2, $3, $4)
-       ON CONFLICT (conversation_id, sender_id, client_msg_id) WHERE client_msg_id IS NOT NULL DO NOTHING
-       RETURNING id`,
-      [conversationId, senderId, content, clientMsgId],
-    );
-    const repo = this.db.getRepository(Message);
-    if (inserted.length > 0)
-      return { message: await repo.findOneByOrFail({ id: inserted[0].id }), duplicate: false };
-    const original = await repo.findOneByOrFail({
+  ): Promise<{ message: MessageJson; duplicate: boolean } | undefined> {
+    const rows = await this.db.query<Array<SentRow>>(SEND_SQL, [
       conversationId,
       senderId,
-      clientMsgId: clientMsgId!,
-    });
-    return { message: original, duplicate: true };
+      content,
+      clientMsgId,
+    ]);
+    if (rows.length > 0) return { message: rowJson(rows[0]), duplicate: !rows[0].is_new };
+    // Nothing came back: not a member, or a duplicate committed by a concurrent send after this
+    // statement's snapshot (ON CONFLICT saw it, the lookup could not). A new statement tells.
+    const [member] = await this.db.query<unknown[]>(
+      'SELECT 1 FROM conversation_members WHERE conversation_id = $1 AND user_id = $2',
+      [conversationId, senderId],
+    );
+    if (member === undefined || clientMsgId === null) return undefined;
+    const original = await this.db
+      .getRepository(Message)
+      .findOneByOrFail({ conversationId, senderId, clientMsgId });
+    return { message: messageJson(original), duplicate: true };
   }
 
   /** Only the sender, only in this conversation, only while not deleted. */

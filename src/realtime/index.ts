@@ -12,7 +12,7 @@ export {
 export { ChannelContext, type TerminateReason } from './channels/channel-context.js';
 export { SocketInfo } from './channels/socket-info.js';
 export { ok, error, reply, noReply, binary, Reply, ChannelReplyError } from './channels/reply.js';
-export { Binary } from './transport/message.js';
+export { Binary, EncodedJson } from './transport/message.js';
 export {
   accept,
   refuse,

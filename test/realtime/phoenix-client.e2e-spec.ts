@@ -315,6 +315,35 @@ describe('realtime with the official phoenix client', () => {
     expect(Object.keys(one).sort()).toEqual(['ann', 'cat']);
   });
 
+  it('presence: a burst of joins reaches everyone as a few merged diffs, and every state is whole', async () => {
+    const topic = 'presence:burst';
+    const watcher = await as('watcher');
+    const watcherCh = watcher.channel(topic);
+    const view = presenceOf(watcherCh);
+    const diffs = collect<{ joins: object; leaves: object }>(watcherCh, 'presence_diff');
+    await join(watcherCh);
+    await view.until((s) => s.watcher?.length === 1);
+
+    const names = Array.from({ length: 30 }, (_, i) => `user${i}`);
+    const sockets = await Promise.all(names.map((name) => as(name)));
+    const channels = sockets.map((socket, i) => {
+      const channel = socket.channel(topic, { meta: { n: i } });
+      return { channel, view: presenceOf(channel) };
+    });
+    await Promise.all(channels.map(({ channel }) => join(channel)));
+
+    const everyone = (s: Record<string, unknown[]>) => Object.keys(s).length === 31;
+    const seen = await view.until(everyone);
+    expect(Object.keys(seen).sort()).toEqual([...names, 'watcher'].sort());
+    // 30 joins within a few event-loop turns: far fewer diffs than joins, none lost.
+    const burst = diffs.filter((d) => !('watcher' in d.joins));
+    expect(burst.length).toBeLessThan(10);
+    const joinedKeys = burst.flatMap((d) => Object.keys(d.joins));
+    expect(joinedKeys.sort()).toEqual([...names].sort());
+    // Each joiner's own Presence (its presence_state, then the diffs) ends with everyone too.
+    for (const { view: own } of channels) await own.until(everyone);
+  });
+
   // ── crashes, closes, reconnects ───────────────────────────────────────────
 
   it('a handler that throws: phx_error, automatic rejoin with a new join ref, socket unaffected', async () => {

@@ -33,6 +33,19 @@ function content(value: unknown): string {
   return text;
 }
 
+/** A `send_message` payload: content and the optional idempotency key. */
+function newMessage(payload: unknown): { content: string; clientMsgId: string | null } {
+  const body = objectPayload(payload);
+  const clientMsgId = body.client_msg_id ?? null;
+  if (
+    clientMsgId !== null &&
+    (typeof clientMsgId !== 'string' || clientMsgId.length === 0 || clientMsgId.length > 100)
+  ) {
+    throw new ChatError('invalid_payload');
+  }
+  return { content: content(body.content), clientMsgId };
+}
+
 function messageId(value: unknown): string {
   if (typeof value !== 'string' || !UUID.test(value)) throw new ChatError('invalid_payload');
   return value;
@@ -97,28 +110,22 @@ export class ConversationChannel {
   /** Persist, broadcast `new_message` (sender included), reply, then `finish_typing`. */
   @On('send_message')
   async sendMessage(payload: unknown, ctx: ChannelContext): Promise<object> {
-    const { userId, id } = await this.member(ctx, payload);
-    const body = objectPayload(payload);
-    const clientMsgId = body.client_msg_id;
-    if (
-      clientMsgId !== undefined &&
-      clientMsgId !== null &&
-      (typeof clientMsgId !== 'string' || clientMsgId.length === 0 || clientMsgId.length > 100)
-    ) {
-      throw new ChatError('invalid_payload');
+    const userId = await this.guard.authorize(ctx, payload);
+    const id = conversationIdOf(ctx.topic);
+    let message: { content: string; clientMsgId: string | null };
+    try {
+      message = newMessage(payload);
+    } catch (error) {
+      await this.member(ctx, payload); // a non-member hears not_a_member first, as for any event
+      throw error;
     }
-    const { message, duplicate } = await this.messages.send(
-      id,
-      userId,
-      content(body.content),
-      clientMsgId ?? null,
-    );
-    const json = messageJson(message);
-    if (!duplicate) {
-      ctx.broadcast('new_message', { message: json });
+    const sent = await this.messages.send(id, userId, message.content, message.clientMsgId);
+    if (sent === undefined) throw this.notAMember(ctx);
+    if (!sent.duplicate) {
+      ctx.broadcast('new_message', { message: sent.message });
       ctx.afterReply(() => ctx.broadcast('finish_typing', { user_id: userId }));
     }
-    return { message: json };
+    return { message: sent.message };
   }
 
   @On('edit_message')
@@ -240,10 +247,13 @@ export class ConversationChannel {
   ): Promise<{ userId: string; id: string }> {
     const userId = await this.guard.authorize(ctx, payload);
     const id = conversationIdOf(ctx.topic);
-    if (!(await this.conversations.forMember(id, userId))) {
-      ctx.close();
-      throw new ChatError('not_a_member');
-    }
+    if (!(await this.conversations.forMember(id, userId))) throw this.notAMember(ctx);
     return { userId, id };
+  }
+
+  /** Closes the channel of one who is no longer a member; the error to reply with. */
+  private notAMember(ctx: ChannelContext): ChatError {
+    ctx.close();
+    return new ChatError('not_a_member');
   }
 }

@@ -1,3 +1,4 @@
+import { addMeta, emptyState, setOwn } from './presence-diff.js';
 import { presenceRef } from './presence-ref.js';
 
 /**
@@ -223,30 +224,4 @@ function buildMeta(
   copy.phx_ref = ref;
   if (prevRef !== undefined) copy.phx_ref_prev = prevRef;
   return copy as PresenceMeta;
-}
-
-/** Plain object; keys are always defined as own data properties (see `setOwn`). */
-function emptyState(): PresenceState {
-  return {};
-}
-
-/**
- * Defines `key` as an own enumerable data property, so keys such as "__proto__" become real
- * keys (plain assignment would change the prototype instead) and survive JSON.stringify.
- */
-function setOwn(state: PresenceState, key: string, value: { metas: PresenceMeta[] }): void {
-  Object.defineProperty(state, key, {
-    value,
-    enumerable: true,
-    writable: true,
-    configurable: true,
-  });
-}
-
-function addMeta(state: PresenceState, key: string, meta: PresenceMeta): void {
-  if (Object.prototype.hasOwnProperty.call(state, key)) {
-    state[key].metas.push({ ...meta });
-  } else {
-    setOwn(state, key, { metas: [{ ...meta }] });
-  }
 }

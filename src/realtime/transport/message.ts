@@ -14,6 +14,24 @@ export class Binary {
   }
 }
 
+/**
+ * A payload already encoded as JSON text, spliced into frames as it is: a payload that many
+ * clients receive with different envelopes (a `presence_state` of thousands of presences) is
+ * stringified once. The text must be valid JSON; it is not parsed again.
+ */
+export class EncodedJson {
+  constructor(readonly json: string) {}
+
+  static of(value: unknown): EncodedJson {
+    return new EncodedJson(JSON.stringify(value));
+  }
+
+  /** Inside another payload it is its value again (a re-parse: rare, and never on a hot path). */
+  toJSON(): unknown {
+    return JSON.parse(this.json);
+  }
+}
+
 export function isBinary(value: unknown): value is Binary {
   return value instanceof Binary;
 }

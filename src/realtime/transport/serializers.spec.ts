@@ -1,6 +1,12 @@
 import * as phoenix from 'phoenix';
 import { decodeClientPush, encodeBroadcast, encodePush, encodeReply } from './binary-frame.js';
-import { Binary, MalformedFrameError, MAX_FIELD_BYTES, type Message } from './message.js';
+import {
+  Binary,
+  EncodedJson,
+  MalformedFrameError,
+  MAX_FIELD_BYTES,
+  type Message,
+} from './message.js';
 import type { Serializer } from './serializer.js';
 import { V1JsonSerializer } from './v1-json.serializer.js';
 import { V2JsonSerializer } from './v2-json.serializer.js';
@@ -209,6 +215,17 @@ describe('V2JsonSerializer', () => {
   });
 
   describe('encode, JSON frames (§3)', () => {
+    it('splices an EncodedJson payload in as it is, the same frame as the object would give', () => {
+      const payload = { '42': { metas: [{ phx_ref: 'F1', nickname: 'ann "a"' }] }, é: [1, null] };
+      const message = { joinRef: '7', ref: null, topic: 'room:é', event: 'presence_state' };
+      const spliced = textFrame(v2, { ...message, payload: EncodedJson.of(payload) });
+      expect(spliced).toBe(textFrame(v2, { ...message, payload }));
+      expect(JSON.parse(spliced)).toEqual(['7', null, 'room:é', 'presence_state', payload]);
+      expect(textFrame(v2, { ...message, payload: new EncodedJson('[]') })).toBe(
+        '["7",null,"room:é","presence_state",[]]',
+      );
+    });
+
     it('encodes the reply example', () => {
       const message = {
         joinRef: '6',
@@ -796,6 +813,23 @@ describe('V1JsonSerializer', () => {
   });
 
   describe('encode (§4)', () => {
+    it('splices an EncodedJson payload in as it is', () => {
+      const payload = { a: { metas: [{ phx_ref: 'F1' }] } };
+      const frame = textFrame(v1, {
+        joinRef: '3',
+        ref: null,
+        topic: 'room:lobby',
+        event: 'presence_state',
+        payload: EncodedJson.of(payload),
+      });
+      expect(JSON.parse(frame)).toEqual({
+        topic: 'room:lobby',
+        event: 'presence_state',
+        payload,
+        ref: null,
+      });
+    });
+
     it('encodes the spec examples exactly, never with join_ref', () => {
       expect(
         textFrame(v1, {

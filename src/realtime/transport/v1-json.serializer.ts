@@ -1,5 +1,5 @@
 import { checkName, checkRef, parseJson } from './binary-frame.js';
-import { Binary, MalformedFrameError, type Frame, type Message } from './message.js';
+import { Binary, EncodedJson, MalformedFrameError, type Frame, type Message } from './message.js';
 import type { Serializer } from './serializer.js';
 
 const REQUIRED_KEYS = ['topic', 'event', 'payload', 'ref'] as const;
@@ -42,6 +42,10 @@ export class V1JsonSerializer implements Serializer {
       throw new Error('V1 cannot carry a binary reply');
     }
     // join_ref is never sent in V1, not even for replies and pushes.
+    if (payload instanceof EncodedJson) {
+      const head = JSON.stringify({ topic, event, ref });
+      return { data: `${head.slice(0, -1)},"payload":${payload.json}}`, binary: false };
+    }
     return { data: JSON.stringify({ topic, event, payload, ref }), binary: false };
   }
 }

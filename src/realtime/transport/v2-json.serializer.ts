@@ -7,7 +7,14 @@ import {
   encodeReply,
   parseJson,
 } from './binary-frame.js';
-import { Binary, MalformedFrameError, PHX, type Frame, type Message } from './message.js';
+import {
+  Binary,
+  EncodedJson,
+  MalformedFrameError,
+  PHX,
+  type Frame,
+  type Message,
+} from './message.js';
 import type { Serializer } from './serializer.js';
 
 /**
@@ -62,6 +69,10 @@ export class V2JsonSerializer implements Serializer {
         }
         return { data: encodeReply(joinRef, ref, topic, status, response.bytes), binary: true };
       }
+    }
+    if (payload instanceof EncodedJson) {
+      const head = JSON.stringify([joinRef, ref, topic, event]);
+      return { data: `${head.slice(0, -1)},${payload.json}]`, binary: false };
     }
     return { data: JSON.stringify([joinRef, ref, topic, event, payload]), binary: false };
   }
