@@ -5,8 +5,9 @@
  *   --only nestling,ws,socketio      targets (default: all)
  *   --workloads fanout,saturation,idle,chat   (default: all)
  *   --no-profile                     skip the profiled Nestling fan-out
- *   --budget-s <s>                   wall-time budget of this script (default 340 full, 300
- *                                    quick): setup timeouts are cut so the phases fit in it
+ *   --budget-s <s>                   wall-time budget of this script (default 345 full, 300
+ *                                    quick, see DEFAULT_BUDGET_S): setup timeouts are cut, and
+ *                                    Nestling's idle sockets, so that the phases fit in it
  *   --db-cpus 0|1|0,1                CPUs of Nestling's embedded PostgreSQL when pinning
  *                                    (default 1: with the generator)
  *   --out <file>                     where the Markdown report goes (default: docs/benchmarks.md
@@ -22,6 +23,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import * as prettier from 'prettier';
 import {
+  DEFAULT_BUDGET_S,
   estimateMs,
   fitToBudget,
   planPhases,
@@ -77,7 +79,9 @@ function options() {
     (everything && !quick
       ? 'docs/benchmarks.md'
       : path.join(RESULTS_DIR, `benchmarks-${quick ? 'quick' : 'partial'}.md`));
-  const budgetS = Number(values['budget-s'] ?? env.BENCH_BUDGET_S ?? (quick ? 300 : 340));
+  const budgetS = Number(
+    values['budget-s'] ?? env.BENCH_BUDGET_S ?? DEFAULT_BUDGET_S[quick ? 'quick' : 'full'],
+  );
   if (!(budgetS > 0)) throw new Error('--budget-s must be a positive number of seconds');
   const dbCpus = values['db-cpus'] ?? env.BENCH_DB_CPUS ?? '1';
   if (!/^\d+(,\d+)*$/.test(dbCpus))
@@ -124,7 +128,8 @@ function describe(outcome: PhaseOutcome): string {
   if (!outcome.ok) return `FAILED: ${outcome.error?.split('\n')[0].slice(0, 300) ?? ''}`;
   const row = toRow(outcome);
   if (outcome.spec.workload === 'idle') {
-    return `${num(row.joined)} sockets, ${num(row.kbPerIdleSocket, 1)} KB/socket`;
+    const afterGc = row.gcError ? 'not measured' : `${num(row.kbPerIdleSocketAfterGc, 1)} KB`;
+    return `${num(row.joined)} sockets, ${afterGc}/socket after GC, ${num(row.kbPerIdleSocket, 1)} KB settled`;
   }
   return (
     `${num(row.deliveredPerSec)} deliveries/s, lost ${num(row.lost)}, p50 ${num(row.p50, 1)} / p99 ` +

@@ -9,25 +9,28 @@ import type { Result } from './result.js';
 const root = path.resolve(import.meta.dirname, '../..');
 const tsx = path.join(root, 'node_modules/.bin/tsx');
 
-/** Runs the generator CLI; resolves with its stdout JSON lines once it exits. */
-function generator(args: string[], stdin?: (write: (line: string) => void) => void) {
+/**
+ * Runs the generator CLI; resolves with its stdout JSON lines once it exits. `onLine` sees each
+ * line as it comes and may write lines to the generator's stdin.
+ */
+function generator(
+  args: string[],
+  onLine?: (line: Record<string, unknown>, write: (text: string) => void) => void,
+) {
   return new Promise<{ code: number | null; lines: Record<string, unknown>[] }>((resolve) => {
     const child = spawn(tsx, ['bench/generator/main.ts', ...args], { cwd: root });
-    let out = '';
+    const lines: Record<string, unknown>[] = [];
+    let partial = '';
     child.stdout.on('data', (chunk: Buffer) => {
-      out += String(chunk);
-      if (stdin && out.includes('"ready"')) {
-        stdin((line) => child.stdin.write(`${line}\n`));
-        stdin = undefined;
+      const parts = (partial + String(chunk)).split('\n');
+      partial = parts.pop() ?? '';
+      for (const text of parts.filter(Boolean)) {
+        const line = JSON.parse(text) as Record<string, unknown>;
+        lines.push(line);
+        onLine?.(line, (t) => child.stdin.write(`${t}\n`));
       }
     });
-    child.on('close', (code) => {
-      const lines = out
-        .split('\n')
-        .filter(Boolean)
-        .map((line) => JSON.parse(line) as Record<string, unknown>);
-      resolve({ code, lines });
-    });
+    child.on('close', (code) => resolve({ code, lines }));
   });
 }
 
@@ -73,11 +76,36 @@ describe('generator', () => {
   it('holds idle sockets until told to stop on stdin', async () => {
     const url = `http://127.0.0.1:${ws.port}`;
     const args = ['--target', 'ws', '--workload', 'idle', '--url', url, '--sockets', '20'];
-    const { code, lines } = await generator(args, (write) => write('stop'));
+    const { code, lines } = await generator(args, (line, write) => line.ready && write('stop'));
     expect(code).toBe(0);
     expect(lines).toHaveLength(2);
     expect(lines[0]).toMatchObject({ ready: true, sockets: 20 });
     expect(lines[1].result).toMatchObject({ workload: 'idle', sockets: 20, disconnects: 0 });
+  });
+
+  it('with --await-go 1 says `prepared` and connects nothing until `go`', async () => {
+    const url = `http://127.0.0.1:${ws.port}`;
+    const args = ['--target', 'ws', '--workload', 'idle', '--url', url, '--sockets', '20'];
+    let goAtMs = Number.POSITIVE_INFINITY;
+    let readyAtMs = 0;
+    const { code, lines } = await generator([...args, '--await-go', '1'], (line, write) => {
+      if (line.prepared) {
+        // Long enough for 20 local sockets to connect, were it not waiting.
+        setTimeout(() => {
+          goAtMs = performance.now();
+          write('go');
+        }, 500);
+      }
+      if (line.ready) {
+        readyAtMs = performance.now();
+        write('stop');
+      }
+    });
+    expect(code).toBe(0);
+    expect(lines.map((l) => Object.keys(l)[0])).toEqual(['prepared', 'ready', 'result']);
+    expect(lines[0]).toMatchObject({ prepared: true, sockets: 20 });
+    expect(readyAtMs).toBeGreaterThan(goAtMs);
+    expect(lines[2].result).toMatchObject({ workload: 'idle', sockets: 20, disconnects: 0 });
   });
 
   it('says what is wrong with its options on stdout too', async () => {

@@ -32,7 +32,9 @@ describe('parseOptions', () => {
       '--sockets',
       '3',
     ];
-    expect(parseOptions(idle)).toMatchObject({ rate: 0, durationMs: 0, holdMs: 0 });
+    expect(parseOptions(idle)).toMatchObject({ rate: 0, durationMs: 0, holdMs: 0, awaitGo: false });
+    expect(parseOptions([...idle, '--await-go', '1']).awaitGo).toBe(true);
+    expect(parseOptions([...idle, '--await-go=0']).awaitGo).toBe(false);
     const chat = ['--target', 'nestling', '--workload', 'chat', '--url', 'http://h'];
     expect(parseOptions([...chat, '--rate', '5', '--duration-ms', '1'])).toMatchObject({
       sockets: 1000,
@@ -46,6 +48,19 @@ describe('parseOptions', () => {
       [...base, '--sockets', '0', '--rate', '1', '--duration-ms', '1'],
       [...base, '--sockets', '2', '--rate', '1', '--duration-ms', '1', '--senders', '3'],
       [...base, '--sockets', '2', '--rate', '1', '--duration-ms', '1', '--bogus', '1'],
+      [...base, '--sockets', '2', '--rate', '1', '--duration-ms', '1', '--await-go', '1'],
+      [
+        '--target',
+        'ws',
+        '--workload',
+        'idle',
+        '--url',
+        'http://h',
+        '--sockets',
+        '2',
+        '--await-go',
+        'yes',
+      ],
       [
         '--target',
         'ws',

@@ -20,6 +20,11 @@ export interface Options {
   batchSize: number;
   /** Idle: hold this long, then stop by itself (0 = until stdin says `stop` or closes). */
   holdMs: number;
+  /**
+   * Idle: once the target is prepared (Nestling's players created), print
+   * `{"prepared":true,"sockets":N}` and connect nothing until a `go` line on stdin.
+   */
+  awaitGo: boolean;
   /** Unique per run (chat e-mails); defaults to a timestamp. */
   runId: string;
 }
@@ -27,7 +32,9 @@ export interface Options {
 export const USAGE = `usage: tsx bench/generator/main.ts --target nestling|ws|socketio --workload fanout|idle|chat
   --url http://127.0.0.1:<port>  --sockets N  --rate N (msgs/s in total)  --duration-ms N
   [--payload-bytes 100] [--senders 1] [--group-size 5] [--grace-ms 2000] [--batch-size 200]
-  [--hold-ms 0] [--run-id <id>]`;
+  [--hold-ms 0] [--await-go 0|1] [--run-id <id>]
+  idle --await-go 1: print {"prepared":true,"sockets":N} once the players exist, then wait for
+  a "go" line on stdin before connecting; "stop" on stdin ends the idle hold.`;
 
 const TARGETS: readonly Target[] = ['nestling', 'ws', 'socketio'];
 const WORKLOADS: readonly Workload[] = ['fanout', 'idle', 'chat'];
@@ -40,6 +47,13 @@ function integer(name: string, raw: string, min: number): number {
     throw new OptionsError(`--${name} must be an integer >= ${min}, got ${JSON.stringify(raw)}`);
   }
   return value;
+}
+
+function flag(name: string, raw: string): boolean {
+  if (raw !== '0' && raw !== '1') {
+    throw new OptionsError(`--${name} must be 0 or 1, got ${JSON.stringify(raw)}`);
+  }
+  return raw === '1';
 }
 
 function oneOf<T extends string>(name: string, raw: string, allowed: readonly T[]): T {
@@ -90,6 +104,7 @@ export function parseOptions(argv: readonly string[]): Options {
     graceMs: integer('grace-ms', take('grace-ms', '2000'), 0),
     batchSize: integer('batch-size', take('batch-size', '200'), 1),
     holdMs: integer('hold-ms', take('hold-ms', '0'), 0),
+    awaitGo: flag('await-go', take('await-go', '0')),
     runId: take('run-id', Date.now().toString(36)),
   };
   if (flags.size > 0) throw new OptionsError(`unknown option --${[...flags.keys()][0]}`);
@@ -101,6 +116,7 @@ export function parseOptions(argv: readonly string[]): Options {
       `--workload chat needs at least --group-size (${options.groupSize}) sockets`,
     );
   }
+  if (options.awaitGo && !isIdle) throw new OptionsError('--await-go 1 needs --workload idle');
   if (options.senders > options.sockets) throw new OptionsError('--senders exceeds --sockets');
   return options;
 }

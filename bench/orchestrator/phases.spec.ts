@@ -3,9 +3,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import {
+  DEFAULT_BUDGET_S,
   estimateMs,
   fitToBudget,
   generatorArgs,
+  nestlingSetupMs,
   planPhases,
   runPhase,
   scaleIdleToBudget,
@@ -105,6 +107,8 @@ describe('planPhases', () => {
       '--target', 'ws', '--workload', 'fanout', '--url', 'http://127.0.0.1:1', '--sockets', '200',
       '--rate', '50', '--duration-ms', '3000', '--payload-bytes', '100',
     ]); // prettier-ignore
+    const idle = planPhases({ quick: true, targets: ['ws'], workloads: ['idle'], profile: false });
+    expect(generatorArgs(idle[0], 'http://h').slice(-2)).toEqual(['--await-go', '1']);
   });
 });
 
@@ -128,12 +132,14 @@ describe('fitToBudget', () => {
   });
 
   it('cuts it to what the budget leaves after this phase and the later ones', () => {
-    const own = estimateMs(fanout) - 1000 * 10;
+    const own = estimateMs(fanout) - nestlingSetupMs(1000);
     expect(fitToBudget(fanout, 100_000, 10_000).readyTimeoutMs).toBe(100_000 - 10_000 - own);
   });
 
   it('never below 20 s or three times the expected set-up', () => {
-    expect(fitToBudget(fanout, 10_000, 10_000).readyTimeoutMs).toBe(30_000);
+    // Nestling, 1,000 sockets: 1.5 s + 4 s of players + 2.3 s of joins = 7.8 s.
+    expect(nestlingSetupMs(1000)).toBe(7800);
+    expect(fitToBudget(fanout, 10_000, 10_000).readyTimeoutMs).toBe(3 * 7800);
     expect(fitToBudget({ ...fanout, target: 'ws' }, 0, 0).readyTimeoutMs).toBe(20_000);
   });
 
@@ -149,10 +155,20 @@ describe('scaleIdleToBudget', () => {
     sockets: 5000,
     readyTimeoutMs: 150_000,
   };
-  const own = estimateMs(idle) - 1000 * 10;
+  const own = estimateMs(idle) - nestlingSetupMs(1000);
+  // The fan-out's set-up as measured on the reference machine: the model's own figure.
+  const asModelled = { sockets: 1000, setupMs: nestlingSetupMs(1000) };
 
-  it('keeps 5,000 sockets when the quadratic prediction fits', () => {
-    expect(scaleIdleToBudget(idle, { sockets: 1000, setupMs: 1000 }, 150_000)).toBe(idle);
+  it('predicts about a minute and a quarter for 5,000 sockets (players, then joins)', () => {
+    // 1.5 s + 5,000 × 4 ms + 2.3 s × 5² = 79 s: the ~13-20 s of players and ~56 s of joins measured.
+    expect(nestlingSetupMs(5000)).toBe(79_000);
+  });
+
+  it('keeps 5,000 sockets when the prediction fits', () => {
+    // 1.1 × 79 s = 86.9 s of set-up; a machine faster than modelled counts as half as slow at most.
+    expect(scaleIdleToBudget(idle, asModelled, own + 86_900)).toBe(idle);
+    expect(scaleIdleToBudget(idle, asModelled, own + 86_000).sockets).toBe(4500);
+    expect(scaleIdleToBudget(idle, { sockets: 1000, setupMs: 1000 }, own + 43_450)).toBe(idle);
     expect(scaleIdleToBudget(idle, undefined, 1000)).toBe(idle);
     expect(
       scaleIdleToBudget({ ...idle, target: 'ws' }, { sockets: 1000, setupMs: 9e9 }, 1),
@@ -162,21 +178,46 @@ describe('scaleIdleToBudget', () => {
     });
   });
 
+  it('keeps 5,000 in a normal full run: the full idle phase with the time a full run leaves', () => {
+    const full = planPhases({
+      quick: false,
+      targets: ['nestling'],
+      workloads: ['idle'],
+      profile: false,
+    })[0];
+    expect(full.sockets).toBe(5000);
+    // The phases before it (fan-outs, saturation, chat, the peers' idle phases) are expected to
+    // take about 235 s of the default budget.
+    const available = DEFAULT_BUDGET_S.full * 1000 - 235_000;
+    expect(scaleIdleToBudget(full, asModelled, available)).toBe(full);
+    expect(fitToBudget(full, available, 0).readyTimeoutMs).toBeGreaterThan(
+      1.1 * nestlingSetupMs(5000),
+    );
+  });
+
   it('otherwise holds as many as fit, in steps of 500, at least 1,000', () => {
-    // 1.5 × 7.3 s × (n/1000)² ≤ 150 s − own  →  n ≈ 3,600
-    const scaled = scaleIdleToBudget(idle, { sockets: 1000, setupMs: 7300 }, 150_000);
+    // Twice as slow as modelled: 2.2 × (1.5 s + 4 ms × n + 2.3 s × (n/1000)²) ≤ 100 s → n = 3,500.
+    const slow = { sockets: 1000, setupMs: 2 * nestlingSetupMs(1000) };
+    const scaled = scaleIdleToBudget(idle, slow, own + 100_000);
     expect(scaled).toMatchObject({
       sockets: 3500,
       plannedSockets: 5000,
-      readyTimeoutMs: 150_000 - own,
+      readyTimeoutMs: 100_000,
     });
-    expect(scaleIdleToBudget(idle, { sockets: 1000, setupMs: 7300 }, 1000).sockets).toBe(1000);
+    expect(2.2 * nestlingSetupMs(3500)).toBeLessThanOrEqual(100_000);
+    expect(2.2 * nestlingSetupMs(4000)).toBeGreaterThan(100_000);
+    expect(scaleIdleToBudget(idle, slow, 1000).sockets).toBe(1000);
   });
 });
 
 describe('runPhase (fake peer and generator)', () => {
   it('measures a fan-out between ready and result, then stops everything', async () => {
-    const outcome = await runPhase(spec('fanout'), context());
+    let gcs = 0;
+    const outcome = await runPhase(spec('fanout'), {
+      ...context(),
+      collectGarbage: () => Promise.resolve(void gcs++),
+    });
+    expect(gcs).toBe(0); // no GC forced, nor --inspect, outside idle phases
     expect(outcome.error).toBeUndefined();
     expect(outcome.ok).toBe(true);
     expect(outcome.result?.delivered).toBe(60);
@@ -192,13 +233,38 @@ describe('runPhase (fake peer and generator)', () => {
     expect(gone(server.pid)).toBe(true);
   }, 20_000);
 
-  it('holds idle sockets until `stop` and reads the settled RSS', async () => {
+  it('idle: baseline after `prepared`, `go`, then the settled and after-GC RSS, then `stop`', async () => {
     const outcome = await runPhase(spec('idle'), context());
     expect(outcome.error).toBeUndefined();
-    expect(outcome.server?.idleRssKb).toBeGreaterThan(0);
+    expect(outcome.ok).toBe(true);
+    const server = outcome.server!;
+    expect(server.gcError).toBeUndefined();
+    expect(server.baselineRssKb).toBeGreaterThan(10_000);
+    expect(server.baselineGcRssKb).toBeGreaterThan(10_000);
+    expect(server.idleRssKb).toBeGreaterThan(10_000);
+    expect(server.idleGcRssKb).toBeGreaterThan(10_000);
+    expect(outcome.ready).toMatchObject({ ready: true, sockets: 10 });
+    expect(outcome.result?.workload).toBe('idle');
+    expect(gone(server.pid)).toBe(true);
+  }, 30_000);
+
+  it('idle: a GC that cannot be forced leaves the after-GC figures out, not the phase', async () => {
+    const calls: number[] = [];
+    const outcome = await runPhase(spec('idle'), {
+      ...context(),
+      collectGarbage: (port) => {
+        calls.push(port);
+        return Promise.reject(new Error('no inspector here'));
+      },
+    });
+    expect(outcome.ok).toBe(true);
+    expect(calls).toHaveLength(1); // not tried again after the baseline
+    expect(outcome.server?.gcError).toBe('no inspector here');
     expect(outcome.server?.baselineRssKb).toBeGreaterThan(0);
-    expect(gone(outcome.server?.pid)).toBe(true);
-  }, 20_000);
+    expect(outcome.server?.idleRssKb).toBeGreaterThan(0);
+    expect(outcome.server?.baselineGcRssKb).toBeUndefined();
+    expect(outcome.server?.idleGcRssKb).toBeUndefined();
+  }, 30_000);
 
   it('records a generator error and still stops the server', async () => {
     const outcome = await runPhase(spec('chat'), context());

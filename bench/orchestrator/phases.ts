@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { collectGarbage } from './inspector.js';
 import {
   type ManagedProcess,
   repinDescendants,
@@ -18,13 +19,14 @@ import {
   RssSampler,
   settledRssKb,
 } from './proc-stats.js';
-import type {
-  GeneratorResult,
-  PhaseOutcome,
-  PhaseSpec,
-  ServerMeasure,
-  Target,
-  Workload,
+import {
+  type GeneratorResult,
+  IDLE_RSS,
+  type PhaseOutcome,
+  type PhaseSpec,
+  type ServerMeasure,
+  type Target,
+  type Workload,
 } from './types.js';
 
 interface Size {
@@ -46,7 +48,7 @@ export const SIZES: Record<'full' | 'quick', Record<Workload | 'profile', Size>>
       readyTimeoutMs: 90_000,
       settleMs: 0,
     },
-    idle: { sockets: 5000, rate: 0, durationMs: 0, readyTimeoutMs: 150_000, settleMs: 3000 },
+    idle: { sockets: 5000, rate: 0, durationMs: 0, readyTimeoutMs: 150_000, settleMs: 2000 },
     chat: { sockets: 1000, rate: 1000, durationMs: 15_000, readyTimeoutMs: 120_000, settleMs: 0 },
     profile: { sockets: 1000, rate: 50, durationMs: 6000, readyTimeoutMs: 90_000, settleMs: 0 },
   },
@@ -59,6 +61,10 @@ export const SIZES: Record<'full' | 'quick', Record<Workload | 'profile', Size>>
   },
 };
 
+const { settled: SETTLED_SAMPLES, afterGc: AFTER_GC } = IDLE_RSS;
+/** What a forced full GC is guessed to take, for estimateMs (~0.3 s at 2,000 Nestling sockets). */
+const GC_GUESS_MS = 500;
+
 /**
  * Chat set-up concurrency (registrations, conversations, joins), kept below Nestling's database
  * pool (10): registering runs a query outside its own transaction, so ≥ 10 concurrent
@@ -66,6 +72,14 @@ export const SIZES: Record<'full' | 'quick', Record<Workload | 'profile', Size>>
  * affected; the measured send_message phase is paced as asked.
  */
 export const CHAT_SETUP_CONCURRENCY = 8;
+
+/**
+ * bench/run.ts's default wall-time budget, s. A normal full run should take about 320 s: the
+ * phases before Nestling's idle one about 235 s, that one (5,000 sockets) about 80 s. The budget
+ * leaves it room for its 5,000 sockets (scaleIdleToBudget) while `npm run bench`, build
+ * included, stays under 6 minutes.
+ */
+export const DEFAULT_BUDGET_S = { full: 345, quick: 300 } as const;
 
 /** Idle last: joining thousands of sockets is the slowest setup, and it gets what time is left. */
 export const PHASE_ORDER: readonly Workload[] = ['fanout', 'saturation', 'chat', 'idle'];
@@ -128,22 +142,41 @@ export function planPhases(options: PlanOptions): PhaseSpec[] {
   return phases;
 }
 
-/** A rough wall-time guess for a phase (start, setup, run, grace, stop), ms. */
+/** A rough wall-time guess for a phase (start, setup, run, idle measuring, grace, stop), ms. */
 export function estimateMs(spec: PhaseSpec): number {
   return (
     (spec.target === 'nestling' ? 3000 : 1000) +
     setupGuessMs(spec) +
     spec.durationMs +
-    spec.settleMs +
+    (spec.generatorWorkload === 'idle' ? idleMeasureMs(spec) : spec.settleMs) +
     5000
   );
 }
 
+/**
+ * Nestling's set-up for `sockets` sockets of the fan-out or idle workload, ms: the generator
+ * starting (1.5 s), one stamp-rally player created over HTTP per socket (4 ms each), then the
+ * joins, which grow with the square of the socket count because every socket must learn of every
+ * other on `notifications` (2.3 s × (sockets / 1,000)²). Fitted, rounded up, to set-ups measured
+ * with presence batching (PRESENCE_BATCH_MS = 50) on a 2-CPU machine, pinned as in the bench:
+ * 1,000 sockets ≈ 7 s, 2,000 ≈ 14 s, 5,000 ≈ 63-75 s (11-20 s of players, 51-56 s of joins).
+ */
+export function nestlingSetupMs(sockets: number): number {
+  return 1500 + 4 * sockets + 2300 * (sockets / 1000) ** 2;
+}
+
 function setupGuessMs(spec: PhaseSpec): number {
-  const perSocketMs = spec.workload === 'chat' ? 15 : spec.target === 'nestling' ? 10 : 1;
+  if (spec.workload === 'chat') return spec.sockets * 15;
+  if (spec.target !== 'nestling') return spec.sockets * 1;
   // Nestling's idle phase shrinks to the time left (scaleIdleToBudget): count its minimum.
-  const sockets = spec.target === 'nestling' && spec.workload === 'idle' ? 1000 : spec.sockets;
-  return sockets * perSocketMs;
+  return nestlingSetupMs(spec.workload === 'idle' ? IDLE_MIN_SOCKETS : spec.sockets);
+}
+
+/** Idle: the two pauses for settled and after-GC RSS (after `prepared` and after `ready`), ms. */
+function idleMeasureMs(spec: PhaseSpec): number {
+  const settledMs = (SETTLED_SAMPLES.count - 1) * SETTLED_SAMPLES.gapMs;
+  const afterGcMs = GC_GUESS_MS + AFTER_GC.pauseMs + (AFTER_GC.count - 1) * AFTER_GC.gapMs;
+  return 2 * (spec.settleMs + settledMs + afterGcMs);
 }
 
 /**
@@ -161,12 +194,18 @@ export function fitToBudget(spec: PhaseSpec, availableMs: number, laterMs: numbe
   return readyTimeoutMs === spec.readyTimeoutMs ? spec : { ...spec, readyTimeoutMs };
 }
 
+/** The fewest sockets Nestling's idle phase is cut to, and the step it is cut by. */
+const IDLE_MIN_SOCKETS = 1000;
+const IDLE_STEP = 500;
+/** How much longer than predicted the idle set-up may take and still fit. */
+const IDLE_SAFETY = 1.1;
+
 /**
  * Nestling's idle phase with as many sockets (of the planned 5,000, in steps of 500, at least
- * 1,000) as its set-up is predicted to join within `availableMs`. The prediction scales an
- * earlier Nestling set-up (`reference`: the fan-out's sockets and set-up time) with the square of
- * the socket count, times 1.5 for safety: each join is announced to every socket already joined
- * (presence), so joining grows quadratically. When it fits, the spec is returned unchanged.
+ * 1,000) as its set-up is predicted to finish within `availableMs`. The prediction is
+ * nestlingSetupMs (players, then joins growing quadratically) scaled by how an earlier Nestling
+ * set-up on this machine (`reference`: the fan-out's sockets and set-up time, the same players and
+ * joins) compared with it, times 1.1 for safety. When it fits, the spec is returned unchanged.
  */
 export function scaleIdleToBudget(
   spec: PhaseSpec,
@@ -177,10 +216,13 @@ export function scaleIdleToBudget(
   if (reference.sockets <= 0 || reference.setupMs <= 0) return spec;
   const ownMs = estimateMs(spec) - setupGuessMs(spec);
   const setupBudgetMs = Math.max(0, availableMs - ownMs);
-  const predictMs = (n: number) => 1.5 * reference.setupMs * (n / reference.sockets) ** 2;
+  // A slower machine scales the prediction up; a faster one down, but not below half.
+  const speed = Math.max(0.5, reference.setupMs / nestlingSetupMs(reference.sockets));
+  const predictMs = (n: number) => IDLE_SAFETY * speed * nestlingSetupMs(n);
   if (predictMs(spec.sockets) <= setupBudgetMs) return spec;
-  const fits = reference.sockets * Math.sqrt(setupBudgetMs / (1.5 * reference.setupMs));
-  const sockets = Math.min(spec.sockets, Math.max(1000, Math.floor(fits / 500) * 500));
+  let sockets = Math.floor((spec.sockets - 1) / IDLE_STEP) * IDLE_STEP;
+  while (sockets > IDLE_MIN_SOCKETS && predictMs(sockets) > setupBudgetMs) sockets -= IDLE_STEP;
+  sockets = Math.min(spec.sockets, Math.max(IDLE_MIN_SOCKETS, sockets));
   if (sockets === spec.sockets) return spec;
   return {
     ...spec,
@@ -199,6 +241,8 @@ export function generatorArgs(spec: PhaseSpec, url: string): string[] {
     '--rate', String(spec.rate),
     '--duration-ms', String(spec.durationMs),
     '--payload-bytes', String(spec.payloadBytes),
+    // Idle: say `prepared` and wait for `go`, so the baseline is read after the players exist.
+    ...(spec.generatorWorkload === 'idle' ? ['--await-go', '1'] : []),
     ...(spec.extraArgs ?? []),
   ]; // prettier-ignore
 }
@@ -217,19 +261,51 @@ export interface PhaseContext {
   dbCpus?: string;
   /** Other scripts in place of the real generator and peers (the orchestrator's own tests). */
   scripts?: { generator?: string; ws?: string; socketio?: string };
+  /** In place of inspector.ts's collectGarbage (the orchestrator's own tests). */
+  collectGarbage?: (inspectPort: number) => Promise<void>;
 }
 
+/** Idle phases run the server under `--inspect` (for the forced GC); the others never do. */
 async function startServer(
   spec: PhaseSpec,
   ctx: PhaseContext,
   profileFile: string | undefined,
 ): Promise<RunningServer> {
   const cpu = ctx.pin ? 0 : undefined;
-  if (spec.target !== 'nestling') return startPeer(spec.target, cpu, ctx.scripts?.[spec.target]);
-  if (!profileFile) return startNestling({ dataDir: ctx.dataDir, cpu });
+  const inspect = spec.generatorWorkload === 'idle';
+  if (spec.target !== 'nestling') {
+    return startPeer(spec.target, { cpu, script: ctx.scripts?.[spec.target], inspect });
+  }
+  if (!profileFile) return startNestling({ dataDir: ctx.dataDir, cpu, inspect });
   fs.mkdirSync(path.dirname(profileFile), { recursive: true });
   const profile = { dir: path.dirname(profileFile), name: path.basename(profileFile) };
-  return startNestling({ dataDir: ctx.dataDir, cpu, profile });
+  return startNestling({ dataDir: ctx.dataDir, cpu, profile, inspect });
+}
+
+/**
+ * The server's RSS right after a full GC forced through its inspector (kB), or undefined when
+ * that failed: the failure is kept in `measure.gcError` (and not retried later in the phase).
+ */
+async function rssAfterGc(
+  server: RunningServer,
+  measure: ServerMeasure,
+  ctx: PhaseContext,
+  id: string,
+): Promise<number | undefined> {
+  if (measure.gcError !== undefined) return undefined;
+  try {
+    if (server.inspectPort === undefined) throw new Error('the server runs without --inspect');
+    const gc = ctx.collectGarbage ?? ((port) => collectGarbage(port, { rounds: AFTER_GC.rounds }));
+    await gc(server.inspectPort);
+  } catch (error) {
+    measure.gcError = error instanceof Error ? error.message : String(error);
+    ctx.log(
+      `${id}: could not force a full GC, the after-GC figures are missing: ${measure.gcError}`,
+    );
+    return undefined;
+  }
+  await sleep(AFTER_GC.pauseMs);
+  return settledRssKb(server.proc.pid, AFTER_GC.count, AFTER_GC.gapMs);
 }
 
 function generatorError(line: Record<string, unknown>): Error {
@@ -245,8 +321,11 @@ function isResult(value: Record<string, unknown>): boolean {
 
 /**
  * One phase: a fresh server, then the generator. Server CPU is read from /proc right after the
- * generator's `ready` and right after its result; RSS is sampled every 100 ms in between. Every
- * process is stopped before this returns, whatever happened.
+ * generator's `ready` and right after its result; RSS is sampled every 100 ms in between. Idle:
+ * the server runs under `--inspect`; after the generator's `prepared` the baseline RSS is read
+ * (settled, then after a forced full GC), then `go`; after `ready` the same two readings with
+ * every socket joined, then `stop`. Every process is stopped before this returns, whatever
+ * happened.
  */
 export async function runPhase(spec: PhaseSpec, ctx: PhaseContext): Promise<PhaseOutcome> {
   const phaseStart = performance.now();
@@ -273,8 +352,11 @@ export async function runPhase(spec: PhaseSpec, ctx: PhaseContext): Promise<Phas
     if (ctx.pin && ctx.dbCpus && ctx.dbCpus !== '0' && spec.target === 'nestling') {
       repinDescendants(pid, ctx.dbCpus);
     }
-    await sleep(spec.workload === 'idle' ? Math.min(spec.settleMs, 1000) : 200);
-    measure.baselineRssKb = await settledRssKb(pid, 5, 100);
+    const idle = spec.generatorWorkload === 'idle';
+    if (!idle) {
+      await sleep(200);
+      measure.baselineRssKb = await settledRssKb(pid, 5, 100);
+    }
 
     setup = { at: performance.now(), cpuUs: readCpuUs(pid) };
     sampler = new RssSampler(pid, 100).start();
@@ -283,9 +365,32 @@ export async function runPhase(spec: PhaseSpec, ctx: PhaseContext): Promise<Phas
       ctx.pin ? 1 : undefined,
       ctx.scripts?.generator,
     );
+    let readyTimeoutMs = spec.readyTimeoutMs;
+    if (idle) {
+      // The baseline comes after the generator's `prepared` (Nestling's players created, the
+      // garbage of that traffic included), before any socket: settled, then after a full GC.
+      const prepared = await generator.waitForJson<Record<string, unknown>>(
+        (v) => v.prepared === true || 'error' in v,
+        spec.readyTimeoutMs,
+        'prepared line',
+      );
+      if (prepared.prepared !== true) throw generatorError(prepared);
+      outcome.prepared = prepared;
+      const pausedAt = performance.now();
+      outcome.timings.prepareMs = Math.round(pausedAt - setup.at);
+      const cpuAtPause = readCpuUs(pid);
+      await sleep(spec.settleMs);
+      measure.baselineRssKb = await settledRssKb(pid, SETTLED_SAMPLES.count, SETTLED_SAMPLES.gapMs);
+      measure.baselineGcRssKb = await rssAfterGc(server, measure, ctx, spec.id);
+      // The set-up's time, timeout and CPU leave out this pause (and the forced GC).
+      readyTimeoutMs = Math.max(1000, spec.readyTimeoutMs - (pausedAt - setup.at));
+      setup.at += performance.now() - pausedAt;
+      setup.cpuUs += readCpuUs(pid) - cpuAtPause;
+      generator.write('go\n');
+    }
     const ready = await generator.waitForJson<Record<string, unknown>>(
       (v) => v.ready === true || 'error' in v,
-      spec.readyTimeoutMs,
+      readyTimeoutMs,
       'ready line',
     );
     if (ready.ready !== true) throw generatorError(ready);
@@ -300,9 +405,10 @@ export async function runPhase(spec: PhaseSpec, ctx: PhaseContext): Promise<Phas
     const systemAtReady = readSystemCpu();
     const generatorAtReady = readCpuUs(generator.pid);
 
-    if (spec.generatorWorkload === 'idle') {
+    if (idle) {
       await sleep(spec.settleMs);
-      measure.idleRssKb = await settledRssKb(pid, 8, 250);
+      measure.idleRssKb = await settledRssKb(pid, SETTLED_SAMPLES.count, SETTLED_SAMPLES.gapMs);
+      measure.idleGcRssKb = await rssAfterGc(server, measure, ctx, spec.id);
       generator.write('stop\n');
       generator.closeStdin();
     }

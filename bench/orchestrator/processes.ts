@@ -326,6 +326,22 @@ export interface RunningServer {
   url: string;
   /** performance.now() when the process was spawned. */
   spawnedAt: number;
+  /** Started with `--inspect=127.0.0.1:<inspectPort>` (see inspector.ts). */
+  inspectPort?: number;
+}
+
+/**
+ * `--inspect=127.0.0.1:<port>` on a port free a moment ago and distinct from `taken`, so that
+ * the orchestrator can force a full GC in the server (inspector.ts); none when not asked.
+ */
+async function inspectArgs(
+  inspect: boolean | undefined,
+  taken: readonly number[] = [],
+): Promise<{ args: string[]; port?: number }> {
+  if (!inspect) return { args: [] };
+  let port = await freePort();
+  while (taken.includes(port)) port = await freePort();
+  return { args: [`--inspect=127.0.0.1:${port}`], port };
 }
 
 export interface NestlingOptions {
@@ -333,13 +349,15 @@ export interface NestlingOptions {
   cpu?: number;
   /** Run under `--cpu-prof`, writing `<dir>/<name>` when the process exits. */
   profile?: { dir: string; name: string };
+  /** Run with the V8 inspector on a free 127.0.0.1 port (`RunningServer.inspectPort`). */
+  inspect?: boolean;
   timeoutMs?: number;
 }
 
 /**
- * `[taskset -c 0] node [--cpu-prof …] dist/src/main.js`. Ready when it logs "Nestling listening
- * on" or, since that line is logged at info and the benchmark runs at LOG_LEVEL=warn, when
- * `GET /health` answers 200.
+ * `[taskset -c 0] node [--cpu-prof …] [--inspect=…] dist/src/main.js`. Ready when it logs
+ * "Nestling listening on" or, since that line is logged at info and the benchmark runs at
+ * LOG_LEVEL=warn, when `GET /health` answers 200.
  */
 export async function startNestling(options: NestlingOptions): Promise<RunningServer> {
   const port = await freePort();
@@ -352,10 +370,11 @@ export async function startNestling(options: NestlingOptions): Promise<RunningSe
         `--cpu-prof-name=${options.profile.name}`,
       ]
     : [];
+  const inspect = await inspectArgs(options.inspect, [port, pgPort]);
   const spawnedAt = performance.now();
   const proc = new ManagedProcess({
     name: 'nestling',
-    nodeArgs: [...profileArgs, 'dist/src/main.js'],
+    nodeArgs: [...profileArgs, ...inspect.args, 'dist/src/main.js'],
     env: nestlingEnv(options.dataDir, port, pgPort),
     cpu: options.cpu,
   });
@@ -377,7 +396,7 @@ export async function startNestling(options: NestlingOptions): Promise<RunningSe
     await proc.stop(5000);
     throw error;
   }
-  return { proc, url, spawnedAt };
+  return { proc, url, spawnedAt, inspectPort: inspect.port };
 }
 
 async function answers200(url: string): Promise<boolean> {
@@ -392,17 +411,30 @@ async function answers200(url: string): Promise<boolean> {
 
 const PEER_SCRIPTS = { ws: 'bench/peers/ws-server.ts', socketio: 'bench/peers/socketio-server.ts' };
 
-/** `[taskset -c 0] node --import tsx bench/peers/<peer>.ts` (node itself, no tsx wrapper). */
+export interface PeerOptions {
+  /** Pin to this CPU (see LaunchOptions.cpu). */
+  cpu?: number;
+  /** Another script in place of bench/peers/<peer>.ts (tests). */
+  script?: string;
+  /** Run with the V8 inspector on a free 127.0.0.1 port (`RunningServer.inspectPort`). */
+  inspect?: boolean;
+  timeoutMs?: number;
+}
+
+/**
+ * `[taskset -c 0] node [--inspect=…] --import tsx bench/peers/<peer>.ts` (node itself, no tsx
+ * wrapper).
+ */
 export async function startPeer(
   peer: keyof typeof PEER_SCRIPTS,
-  cpu?: number,
-  script = PEER_SCRIPTS[peer],
-  timeoutMs = 30_000,
+  options: PeerOptions = {},
 ): Promise<RunningServer> {
+  const { cpu, script = PEER_SCRIPTS[peer], timeoutMs = 30_000 } = options;
+  const inspect = await inspectArgs(options.inspect);
   const spawnedAt = performance.now();
   const proc = new ManagedProcess({
     name: `${peer} peer`,
-    nodeArgs: ['--import', 'tsx', script],
+    nodeArgs: [...inspect.args, '--import', 'tsx', script],
     env: { ...baseEnv(), PORT: '0', NODE_ENV: 'production' },
     cpu,
   });
@@ -413,7 +445,12 @@ export async function startPeer(
       timeoutMs,
       '{"listening":<port>}',
     );
-    return { proc, url: `http://127.0.0.1:${line.listening}`, spawnedAt };
+    return {
+      proc,
+      url: `http://127.0.0.1:${line.listening}`,
+      spawnedAt,
+      inspectPort: inspect.port,
+    };
   } catch (error) {
     await proc.stop(5000);
     throw error;

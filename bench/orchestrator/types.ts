@@ -12,6 +12,18 @@ export const TARGET_LABEL: Record<Target, string> = {
   socketio: 'socket.io 4',
 };
 
+/**
+ * How an idle phase reads RSS (kB): "settled" is the minimum of `settled.count` samples
+ * `settled.gapMs` apart, read `PhaseSpec.settleMs` after the generator's line; "after GC" is read
+ * after a full GC forced through the V8 inspector (`HeapProfiler.collectGarbage`, `rounds` times),
+ * `pauseMs` later, as the minimum of `count` samples `gapMs` apart.
+ */
+export const IDLE_RSS = {
+  settled: { count: 6, gapMs: 200 },
+  // RSS drops within ~150 ms of the forced GC and then stays put (checked at 2,000 sockets).
+  afterGc: { rounds: 2, pauseMs: 500, count: 5, gapMs: 100 },
+} as const;
+
 /** One run of the load generator against one freshly started server. */
 export interface PhaseSpec {
   /** `nestling/fanout`, `nestling/fanout-profile`, … */
@@ -35,7 +47,10 @@ export interface PhaseSpec {
   readyTimeoutMs: number;
   /** More generator flags (chat: `--batch-size 8`, see SETUP_CONCURRENCY). */
   extraArgs?: string[];
-  /** Idle: how long to wait after `ready` before reading the settled RSS. */
+  /**
+   * Idle: how long to wait before reading a settled RSS (after the generator's `prepared`, and
+   * again after its `ready`).
+   */
   settleMs: number;
 }
 
@@ -64,14 +79,23 @@ export interface ServerMeasure {
   peakRssKb?: number;
   /** VmHWM at the end of the window (includes start-up), kB. */
   hwmKb?: number;
-  /** Settled RSS before any socket connected, kB. */
+  /**
+   * Settled RSS before any socket connected, kB (minimum of several samples). Idle: read once
+   * the generator has prepared its target (Nestling: the players created), no GC forced.
+   */
   baselineRssKb?: number;
+  /** Idle: as baselineRssKb, but read right after a full GC forced through the inspector, kB. */
+  baselineGcRssKb?: number;
   /** RSS read once at the generator's `ready` (every socket joined, nothing sent yet), kB. */
   readyRssKb?: number;
   /** Server CPU from the generator's start to its `ready` (players, connects, joins), µs. */
   setupCpuUs?: number;
-  /** Idle: settled RSS with every socket joined, kB. */
+  /** Idle: settled RSS with every socket joined, no GC forced, kB. */
   idleRssKb?: number;
+  /** Idle: RSS with every socket joined right after a full GC forced through the inspector, kB. */
+  idleGcRssKb?: number;
+  /** Idle: why no full GC could be forced (the GC figures are then missing). */
+  gcError?: string;
 }
 
 export interface PhaseOutcome {
@@ -81,6 +105,8 @@ export interface PhaseOutcome {
   startedAt: string;
   /** The server and generator were pinned with taskset (server CPU 0, generator CPU 1). */
   pinned: boolean;
+  /** Idle: the generator's `{"prepared":true,…}` line (its target prepared, nothing connected). */
+  prepared?: Record<string, unknown>;
   ready?: Record<string, unknown>;
   result?: GeneratorResult;
   server?: ServerMeasure;
@@ -88,6 +114,16 @@ export interface PhaseOutcome {
   profilePath?: string;
   /** Profile phases: the measured window relative to the process start, µs. */
   profileWindowUs?: { fromUs: number; toUs: number };
-  /** Wall times: server start, generator setup, measured window, whole phase (ms). */
-  timings: { serverStartMs?: number; setupMs?: number; runMs?: number; totalMs: number };
+  /**
+   * Wall times (ms): server start; generator set-up (idle: preparing, then connecting and joining,
+   * without the pause for the baseline between them); of it, idle, the preparing (Nestling's
+   * players); the measured window; the whole phase.
+   */
+  timings: {
+    serverStartMs?: number;
+    setupMs?: number;
+    prepareMs?: number;
+    runMs?: number;
+    totalMs: number;
+  };
 }

@@ -4,14 +4,13 @@ import type { BroadcastSocket, BroadcastTarget, SocketEvents } from '../targets/
 
 /**
  * Connects `options.sockets` sockets, `batchSize` in flight, each retried a few times.
- * `eventsOf(i)` gives socket i's callbacks.
+ * `eventsOf(i)` gives socket i's callbacks. The target must be prepared (`target.prepare`) first.
  */
 export async function connectAll(
   target: BroadcastTarget,
   options: Options,
   eventsOf: (index: number) => SocketEvents,
 ): Promise<BroadcastSocket[]> {
-  await target.prepare(options.sockets);
   const sockets = await mapWindowed(
     options.sockets,
     options.batchSize,

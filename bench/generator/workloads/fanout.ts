@@ -22,6 +22,7 @@ export async function runFanout(target: BroadcastTarget, options: Options): Prom
   let replies = 0;
   let disconnects = 0;
   let lastDeliveryAt = 0;
+  await target.prepare(count);
   const sockets = await connectAll(target, options, (receiver) => ({
     probe: ({ s, seq, t }) => {
       if (s >= senders) return;

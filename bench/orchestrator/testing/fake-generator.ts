@@ -1,5 +1,6 @@
 // A stand-in for bench/generator/main.ts speaking its stdout protocol: `ready`, then `result`
-// (idle: after `stop` on stdin). `--workload chat` prints an error line instead.
+// (idle: after `stop` on stdin; with `--await-go 1`, `prepared` first and `ready` only after `go`
+// on stdin). `--workload chat` prints an error line instead.
 import { parseArgs } from 'node:util';
 
 const { values } = parseArgs({
@@ -11,6 +12,7 @@ const { values } = parseArgs({
     rate: { type: 'string' },
     'duration-ms': { type: 'string' },
     'payload-bytes': { type: 'string' },
+    'await-go': { type: 'string' },
   },
 });
 const emit = (line: object) => process.stdout.write(`${JSON.stringify(line)}\n`);
@@ -24,7 +26,8 @@ if (values.workload === 'chat') {
 }
 const response = await fetch(values.url!);
 if (response.status !== 200) throw new Error(`server answered ${response.status}`);
-emit({ ready: true, target: values.target, workload: values.workload, sockets });
+const ready = () =>
+  emit({ ready: true, target: values.target, workload: values.workload, sockets });
 
 const finish = () => {
   const sent = Math.round((rate * durationMs) / 1000);
@@ -54,11 +57,22 @@ const finish = () => {
 };
 
 if (values.workload === 'idle') {
+  const awaitGo = values['await-go'] === '1';
+  let text = '';
+  let going = false;
   process.stdin.setEncoding('utf8');
   process.stdin.on('data', (chunk: string) => {
-    if (chunk.includes('stop')) finish();
+    text += chunk;
+    if (awaitGo && !going && text.split('\n').includes('go')) {
+      going = true;
+      ready();
+    }
+    if (text.split('\n').includes('stop')) finish();
   });
   process.stdin.on('end', finish);
+  if (awaitGo) emit({ prepared: true, sockets });
+  else ready();
 } else {
+  ready();
   setTimeout(finish, durationMs);
 }
