@@ -39,7 +39,10 @@ describe('parseOptions', () => {
     expect(parseOptions([...chat, '--rate', '5', '--duration-ms', '1'])).toMatchObject({
       sockets: 1000,
       groupSize: 5,
+      warmupMs: 0,
     });
+    const warm = [...chat, '--rate', '5', '--duration-ms', '1', '--warmup-ms', '3000'];
+    expect(parseOptions(warm).warmupMs).toBe(3000);
   });
 
   it('refuses what it cannot run', () => {
@@ -49,6 +52,7 @@ describe('parseOptions', () => {
       [...base, '--sockets', '2', '--rate', '1', '--duration-ms', '1', '--senders', '3'],
       [...base, '--sockets', '2', '--rate', '1', '--duration-ms', '1', '--bogus', '1'],
       [...base, '--sockets', '2', '--rate', '1', '--duration-ms', '1', '--await-go', '1'],
+      [...base, '--sockets', '2', '--rate', '1', '--duration-ms', '1', '--warmup-ms', '100'],
       [
         '--target',
         'ws',

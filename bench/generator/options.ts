@@ -25,6 +25,12 @@ export interface Options {
    * `{"prepared":true,"sockets":N}` and connect nothing until a `go` line on stdin.
    */
   awaitGo: boolean;
+  /**
+   * Chat: send at `rate` for this long before measuring (messages not counted), so that the
+   * measured window does not include the server's first runs of the path (JIT, each pool
+   * connection's first statements, cold index pages).
+   */
+  warmupMs: number;
   /** Unique per run (chat e-mails); defaults to a timestamp. */
   runId: string;
 }
@@ -32,7 +38,7 @@ export interface Options {
 export const USAGE = `usage: tsx bench/generator/main.ts --target nestling|ws|socketio --workload fanout|idle|chat
   --url http://127.0.0.1:<port>  --sockets N  --rate N (msgs/s in total)  --duration-ms N
   [--payload-bytes 100] [--senders 1] [--group-size 5] [--grace-ms 2000] [--batch-size 200]
-  [--hold-ms 0] [--await-go 0|1] [--run-id <id>]
+  [--hold-ms 0] [--await-go 0|1] [--warmup-ms 0 (chat)] [--run-id <id>]
   idle --await-go 1: print {"prepared":true,"sockets":N} once the players exist, then wait for
   a "go" line on stdin before connecting; "stop" on stdin ends the idle hold.`;
 
@@ -105,6 +111,7 @@ export function parseOptions(argv: readonly string[]): Options {
     batchSize: integer('batch-size', take('batch-size', '200'), 1),
     holdMs: integer('hold-ms', take('hold-ms', '0'), 0),
     awaitGo: flag('await-go', take('await-go', '0')),
+    warmupMs: integer('warmup-ms', take('warmup-ms', '0'), 0),
     runId: take('run-id', Date.now().toString(36)),
   };
   if (flags.size > 0) throw new OptionsError(`unknown option --${[...flags.keys()][0]}`);
@@ -115,6 +122,9 @@ export function parseOptions(argv: readonly string[]): Options {
     throw new OptionsError(
       `--workload chat needs at least --group-size (${options.groupSize}) sockets`,
     );
+  }
+  if (options.warmupMs > 0 && workload !== 'chat') {
+    throw new OptionsError('--warmup-ms needs --workload chat');
   }
   if (options.awaitGo && !isIdle) throw new OptionsError('--await-go 1 needs --workload idle');
   if (options.senders > options.sockets) throw new OptionsError('--senders exceeds --sockets');

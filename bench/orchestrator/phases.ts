@@ -20,6 +20,8 @@ import {
   settledRssKb,
 } from './proc-stats.js';
 import {
+  CHAT_SETUP_CONCURRENCY,
+  CHAT_WARMUP_MS,
   type GeneratorResult,
   IDLE_RSS,
   type PhaseOutcome,
@@ -64,14 +66,6 @@ export const SIZES: Record<'full' | 'quick', Record<Workload | 'profile', Size>>
 const { settled: SETTLED_SAMPLES, afterGc: AFTER_GC } = IDLE_RSS;
 /** What a forced full GC is guessed to take, for estimateMs (~0.3 s at 2,000 Nestling sockets). */
 const GC_GUESS_MS = 500;
-
-/**
- * Chat set-up concurrency (registrations, conversations, joins), kept below Nestling's database
- * pool (10): registering runs a query outside its own transaction, so ≥ 10 concurrent
- * registrations hold every pooled connection and wait for one more, forever. Only set-up is
- * affected; the measured send_message phase is paced as asked.
- */
-export const CHAT_SETUP_CONCURRENCY = 8;
 
 /**
  * bench/run.ts's default wall-time budget, s. A normal full run should take about 320 s: the
@@ -120,7 +114,14 @@ export function planPhases(options: PlanOptions): PhaseSpec[] {
       readyTimeoutMs: size.readyTimeoutMs,
       settleMs: size.settleMs,
       ...(workload === 'chat'
-        ? { extraArgs: ['--batch-size', String(CHAT_SETUP_CONCURRENCY)] }
+        ? {
+            extraArgs: [
+              '--batch-size',
+              String(CHAT_SETUP_CONCURRENCY),
+              '--warmup-ms',
+              String(options.quick ? 0 : CHAT_WARMUP_MS),
+            ],
+          }
         : {}),
     });
   for (const workload of PHASE_ORDER.filter((w) => options.workloads.includes(w))) {

@@ -1,6 +1,8 @@
 import type { ProfileSummary } from './profile.js';
 import type { TargetCheck } from './targets.js';
 import {
+  CHAT_SETUP_CONCURRENCY,
+  CHAT_WARMUP_MS,
   IDLE_RSS,
   PEERS,
   type PhaseOutcome,
@@ -646,9 +648,12 @@ export function renderReport(input: ReportInput): string {
     if (workload === 'chat') {
       out.push(
         "Latency: from the `send_message` push to each member's `new_message` (the sender " +
-          'included); every message is committed to PostgreSQL before it is broadcast. Set-up ' +
-          '(registrations, conversations, joins) runs 8 at a time, below the database pool of ' +
-          '10 (see `CHAT_SETUP_CONCURRENCY` in `bench/orchestrator/phases.ts`).',
+          'included); every message is committed to PostgreSQL (synchronous commit, the ' +
+          'default) before it is broadcast, over the default pool of 10 connections. Set-up ' +
+          `(registrations, conversations, joins) runs ${CHAT_SETUP_CONCURRENCY} at a time and ` +
+          `ends with ${CHAT_WARMUP_MS / 1000} s of unmeasured sends at the full rate ` +
+          "(`CHAT_WARMUP_MS` in `bench/orchestrator/types.ts`), so that the path's first runs " +
+          '(JIT, each pool connection preparing its statement) are not what is measured.',
         '',
       );
     }

@@ -127,3 +127,17 @@ export interface PhaseOutcome {
     totalMs: number;
   };
 }
+
+/**
+ * Chat: unmeasured sends at the full rate before the measured window (part of the set-up), so
+ * that the first runs of the path (JIT, each pool connection's first statements) are not
+ * measured. The peers' workloads need none: they have no database and a trivial path.
+ */
+export const CHAT_WARMUP_MS = 3000;
+
+/**
+ * Chat set-up concurrency (registrations, conversations, joins), kept below Nestling's database
+ * pool (10) so that set-up requests do not queue for connections (more would work, only
+ * slower). Only set-up is affected; the measured send_message phase is paced as asked.
+ */
+export const CHAT_SETUP_CONCURRENCY = 8;

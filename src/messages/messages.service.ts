@@ -4,6 +4,7 @@ import { DataSource, IsNull } from 'typeorm';
 import { CURSOR_AT_FORMAT, type PageCursor } from '../common/pagination/page-cursor.js';
 import { type Page, toPage } from '../common/pagination/page.js';
 import { CONFIG, type Config } from '../config/config.js';
+import { preparedQuery } from '../database/prepared-query.js';
 import { ChatError } from '../conversations/chat-error.js';
 import { type MessageJson, messageJson } from '../conversations/chat-json.js';
 import { Message } from './message.entity.js';
@@ -75,7 +76,7 @@ export class MessagesService {
     content: string,
     clientMsgId: string | null,
   ): Promise<{ message: MessageJson; duplicate: boolean } | undefined> {
-    const rows = await this.db.query<Array<SentRow>>(SEND_SQL, [
+    const rows = await preparedQuery<SentRow>(this.db, 'messages.send', SEND_SQL, [
       conversationId,
       senderId,
       content,

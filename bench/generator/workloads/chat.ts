@@ -8,13 +8,14 @@ import { startHeartbeats, startsWith } from '../phoenix-client.js';
 import { epochNow } from '../probe.js';
 import { buildResult, type Result } from '../result.js';
 import { DeliveryTracker, LatencySamples } from '../stats.js';
-import { setUpChat } from './chat-setup.js';
+import { type Member, setUpChat } from './chat-setup.js';
 import { waitUntil } from './connect-all.js';
 
 /**
  * Chat round trip: `rate` send_message pushes per second in total from random members; every
  * member of the sender's conversation (sender included) should get `new_message`, whose content
- * `"<seq>:<send time>"` gives the latency.
+ * `"<seq>:<send time>"` gives the latency. With `warmupMs`, messages `"w<n>:<send time>"` go
+ * first at the same rate, unmeasured, and `ready` comes once they are all answered.
  */
 export async function runChat(options: Options): Promise<Result> {
   const { rate, durationMs, graceMs } = options;
@@ -45,6 +46,7 @@ export async function runChat(options: Options): Promise<Result> {
     };
   });
   const stopHeartbeats = startHeartbeats(members.map((m) => m.socket));
+  await warmUp(members, options);
   const setupMs = performance.now() - setupStart;
 
   const total = totalMessages(rate, durationMs);
@@ -95,6 +97,22 @@ export async function runChat(options: Options): Promise<Result> {
     member.socket.close();
   }
   return result;
+}
+
+/** Sends unmeasured messages at `rate` for `warmupMs`, then waits for their replies. */
+async function warmUp(members: Member[], options: Options): Promise<void> {
+  const { rate, warmupMs, graceMs } = options;
+  if (warmupMs === 0) return;
+  const total = totalMessages(rate, warmupMs);
+  log(`warming up: ${total} unmeasured messages at ${rate}/s`);
+  let replies = 0;
+  let n = 0;
+  await runPaced(rate, total, () => {
+    const member = members[Math.floor(Math.random() * members.length)];
+    const payload = { content: `w${n++}:${epochNow()}`, client_msg_id: randomUUID() };
+    member.socket.pushRaw(member.topic, 'send_message', JSON.stringify(payload), () => replies++);
+  });
+  await waitUntil(() => replies >= total, graceMs + warmupMs);
 }
 
 interface NewMessage {
