@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { collectGarbage } from './inspector.js';
+import { notSampled, startWaitSampler, type WaitSampler, type WaitSummary } from './pg-waits.js';
 import {
   type ManagedProcess,
   repinDescendants,
@@ -309,6 +310,35 @@ async function rssAfterGc(
   return settledRssKb(server.proc.pid, AFTER_GC.count, AFTER_GC.gapMs);
 }
 
+/** How often Nestling's chat phase samples its PostgreSQL's wait events, ms. */
+export const PG_WAIT_INTERVAL_MS = 100;
+
+/**
+ * Starts sampling the wait events of Nestling's embedded PostgreSQL (superuser `postgres`, its
+ * password in `<DATA_DIR>/postgres.password`, database `nestling`); when that cannot even start,
+ * the summary saying why.
+ */
+function startPgWaits(
+  server: RunningServer,
+  ctx: PhaseContext,
+): { sampler: WaitSampler } | { failed: WaitSummary } {
+  try {
+    if (server.pgPort === undefined) throw new Error("the embedded PostgreSQL's port is unknown");
+    const password = fs.readFileSync(path.join(ctx.dataDir, 'postgres.password'), 'utf8').trim();
+    const connection = {
+      host: '127.0.0.1',
+      port: server.pgPort,
+      user: 'postgres',
+      password,
+      database: 'nestling',
+    };
+    return { sampler: startWaitSampler(connection, PG_WAIT_INTERVAL_MS) };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return { failed: notSampled(message, PG_WAIT_INTERVAL_MS) };
+  }
+}
+
 function generatorError(line: Record<string, unknown>): Error {
   const message = typeof line.error === 'string' ? line.error : JSON.stringify(line.error ?? line);
   return new Error(
@@ -340,6 +370,7 @@ export async function runPhase(spec: PhaseSpec, ctx: PhaseContext): Promise<Phas
   let server: RunningServer | undefined;
   let generator: ManagedProcess | undefined;
   let sampler: RssSampler | undefined;
+  let pgWaits: WaitSampler | undefined;
   let setup: { at: number; cpuUs: number } | undefined;
   const profileFile = spec.profile
     ? path.join(ctx.profileDir, `nestling-fanout-${Date.now()}.cpuprofile`)
@@ -405,6 +436,12 @@ export async function runPhase(spec: PhaseSpec, ctx: PhaseContext): Promise<Phas
     const dbCpuAtReady = readDescendantsCpuUs(pid);
     const systemAtReady = readSystemCpu();
     const generatorAtReady = readCpuUs(generator.pid);
+    if (spec.target === 'nestling' && spec.workload === 'chat') {
+      // What PostgreSQL's backends wait on while the messages are committed (report: chat).
+      const started = startPgWaits(server, ctx);
+      if ('sampler' in started) pgWaits = started.sampler;
+      else outcome.pgWaits = started.failed;
+    }
 
     if (idle) {
       await sleep(spec.settleMs);
@@ -445,6 +482,7 @@ export async function runPhase(spec: PhaseSpec, ctx: PhaseContext): Promise<Phas
     measure.windowMs = resultAt - readyAt;
     measure.peakRssKb = sampler.stop().peakKb;
     measure.hwmKb = readMemory(pid).hwmKb;
+    if (pgWaits) outcome.pgWaits = await pgWaits.stop();
     outcome.timings.runMs = Math.round(resultAt - readyAt);
     outcome.result = line.result;
     if (spec.profile) {
@@ -467,6 +505,8 @@ export async function runPhase(spec: PhaseSpec, ctx: PhaseContext): Promise<Phas
     }
   } finally {
     sampler?.stop();
+    // Failed after `ready`: close the sampler's connection, keep what it saw.
+    if (pgWaits && !outcome.pgWaits) outcome.pgWaits = await pgWaits.stop();
     if (generator) {
       generator.closeStdin();
       await generator.stop(5000);

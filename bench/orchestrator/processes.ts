@@ -328,6 +328,11 @@ export interface RunningServer {
   spawnedAt: number;
   /** Started with `--inspect=127.0.0.1:<inspectPort>` (see inspector.ts). */
   inspectPort?: number;
+  /**
+   * Nestling: the port of its embedded PostgreSQL on 127.0.0.1 (`EMBEDDED_PG_PORT`; superuser
+   * `postgres`, password in `<DATA_DIR>/postgres.password`, database `nestling`).
+   */
+  pgPort?: number;
 }
 
 /**
@@ -396,7 +401,7 @@ export async function startNestling(options: NestlingOptions): Promise<RunningSe
     await proc.stop(5000);
     throw error;
   }
-  return { proc, url, spawnedAt, inspectPort: inspect.port };
+  return { proc, url, spawnedAt, inspectPort: inspect.port, pgPort };
 }
 
 async function answers200(url: string): Promise<boolean> {

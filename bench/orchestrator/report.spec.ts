@@ -1,6 +1,14 @@
 import { describe, expect, it } from '@jest/globals';
+import type { WaitSummary } from './pg-waits.js';
 import type { ProfileSummary } from './profile.js';
-import { caveats, missExplanations, ratios, renderReport, toRow } from './report.js';
+import {
+  caveats,
+  missExplanations,
+  pgWaitsSentence,
+  ratios,
+  renderReport,
+  toRow,
+} from './report.js';
 import { atLeast, atMost, checkTargets } from './targets.js';
 import type { GeneratorResult, PhaseOutcome, Target, Workload } from './types.js';
 
@@ -308,6 +316,134 @@ describe('targets', () => {
       margin: '50% under the limit (10.00 ms to spare)',
     });
     expect(atLeast(110, 100, '/s')).toEqual({ status: 'pass', margin: '10% above (10/s more)' });
+  });
+});
+
+/** What the chat phase's sampler saw: commits queued on the WAL flush. */
+const walBound: WaitSummary = {
+  intervalMs: 100,
+  samples: 150,
+  activeSamples: 147,
+  failedSamples: 0,
+  windowMs: 15_230,
+  events: [
+    { event: 'LWLock:WALWrite', meanBackends: 5.2, sampleShare: 0.9 },
+    { event: 'IO:WalSync', meanBackends: 0.97, sampleShare: 0.97 },
+    { event: 'CPU', meanBackends: 0.3, sampleShare: 0.25 },
+  ],
+};
+
+const machine = {
+  date: 'D',
+  uname: 'U',
+  nproc: 2,
+  cpuModel: 'C',
+  node: 'v',
+  pinned: true,
+  dbCpus: '1',
+};
+
+describe("PostgreSQL's wait events in the chat phase", () => {
+  const slowChat = (pgWaits?: WaitSummary): PhaseOutcome => ({
+    ...outcome('nestling', 'chat', { p99: 45, p50: 5 }),
+    ...(pgWaits ? { pgWaits } : {}),
+  });
+
+  it('names the top wait events with their figures in the chat miss, and the WAL flush', () => {
+    const rows = [toRow(slowChat(walBound))];
+    const [line] = missExplanations(checkTargets(rows), rows, undefined);
+    expect(line).toMatch(/^Chat round trip p99 ≤ 20 ms: 45.0 ms, over by 125% \(25.00 ms\)\./);
+    expect(line).toContain(
+      "p50 was 5.0 ms. PostgreSQL's active client backends were waiting on LWLock:WALWrite in " +
+        '90% of 150 samples every 100 ms (mean 5.2) and on IO:WalSync in 97% (mean 1.0): 6.2 of ' +
+        'the 6.5 active on average waited for the WAL to be written and flushed, so commits ' +
+        'queue on the WAL flush.',
+    );
+  });
+
+  it('draws no WAL conclusion from other waits, and words CPU as running', () => {
+    const cpuBound: WaitSummary = {
+      ...walBound,
+      events: [
+        { event: 'CPU', meanBackends: 2, sampleShare: 1 },
+        { event: 'Lock:transactionid', meanBackends: 0.5, sampleShare: 0.2 },
+        { event: 'IO:WalSync', meanBackends: 0.4, sampleShare: 0.4 },
+      ],
+    };
+    expect(pgWaitsSentence(cpuBound)).toBe(
+      " PostgreSQL's active client backends were running on CPU in 100% of 150 samples every " +
+        '100 ms (mean 2.0) and waiting on Lock:transactionid in 20% (mean 0.5).',
+    );
+    expect(pgWaitsSentence({ ...walBound, events: [] })).toBe(
+      ' No PostgreSQL client backend was active in any of 150 samples every 100 ms.',
+    );
+    expect(pgWaitsSentence(undefined)).toBe('');
+  });
+
+  it('tabulates them under the chat section', () => {
+    const phases = [slowChat(walBound)];
+    const rows = phases.map(toRow);
+    const markdown = renderReport({
+      machine,
+      mode: 'full',
+      rows,
+      checks: checkTargets(rows),
+      phases,
+      totalSeconds: 1,
+      rawFile: 'x',
+    });
+    const chat = markdown.slice(markdown.indexOf('## Chat round trip'));
+    expect(chat).toContain(
+      'PostgreSQL backends during the measured window, sampled every 100 ms (150 samples over ' +
+        '15.2 s; at least one client backend active in 98% of them)',
+    );
+    expect(chat).toContain(
+      [
+        '| wait event | mean active backends | % of samples |',
+        '| --- | --- | --- |',
+        '| `LWLock:WALWrite` | 5.20 | 90% |',
+        '| `IO:WalSync` | 0.97 | 97% |',
+        '| `CPU` | 0.30 | 25% |',
+      ].join('\n'),
+    );
+  });
+
+  it('says when they could not be sampled, and why', () => {
+    const failed: WaitSummary = {
+      intervalMs: 100,
+      samples: 0,
+      activeSamples: 0,
+      failedSamples: 0,
+      windowMs: 15_000,
+      events: [],
+      error: 'connecting to 127.0.0.1:5433: password authentication failed',
+    };
+    const phases = [slowChat(failed)];
+    const rows = phases.map(toRow);
+    const checks = checkTargets(rows);
+    expect(missExplanations(checks, rows, undefined)[0]).toMatch(
+      /p50 was 5\.0 ms\. PostgreSQL wait events: not sampled \(connecting to 127\.0\.0\.1:5433: password authentication failed\)\.$/,
+    );
+    const markdown = renderReport({
+      machine,
+      mode: 'full',
+      rows,
+      checks,
+      phases,
+      totalSeconds: 1,
+      rawFile: 'x',
+    });
+    expect(markdown).toContain(
+      'PostgreSQL backends during the measured window, sampled every 100 ms: not sampled ' +
+        '(connecting to 127.0.0.1:5433: password authentication failed).',
+    );
+    expect(markdown).not.toContain('| wait event |');
+  });
+
+  it('leaves the chat miss as it was when no sampler ran', () => {
+    const rows = [toRow(slowChat())];
+    const [line] = missExplanations(checkTargets(rows), rows, undefined);
+    expect(line).toMatch(/p50 was 5\.0 ms\.$/);
   });
 });
 

@@ -1,3 +1,4 @@
+import type { WaitSummary } from './pg-waits.js';
 import type { ProfileSummary } from './profile.js';
 import type { TargetCheck } from './targets.js';
 import {
@@ -78,6 +79,8 @@ export interface Row {
   /** Idle: the same after a full GC each time: what the ≤ 15 KB target is judged on. */
   kbPerIdleSocketAfterGc?: number;
   generatorCpuPercent?: number;
+  /** Nestling's chat: what its PostgreSQL's active client backends waited on (pg-waits.ts). */
+  pgWaits?: WaitSummary;
 }
 
 const mb = (kb: number | undefined) => (kb === undefined ? undefined : kb / 1024);
@@ -99,6 +102,7 @@ export function toRow(outcome: PhaseOutcome): Row {
     setupMs: outcome.timings.setupMs,
     prepareMs: outcome.timings.prepareMs,
   };
+  if (outcome.pgWaits) row.pgWaits = outcome.pgWaits;
   if (result && spec.workload === 'idle') {
     row.disconnects = result.disconnects;
     row.generatorCpuPercent = result.generatorCpuPercent;
@@ -537,6 +541,75 @@ export function idleNotes(rows: readonly Row[]): string[] {
   return notes;
 }
 
+/** WAL waits in which a backend waits for the WAL to be written and flushed (a commit's). */
+const WAL_FLUSH_WAITS = new Set(['IO:WalSync', 'IO:WalWrite', 'LWLock:WALWrite']);
+
+const percent = (share: number) => `${num(share * 100, 0)}%`;
+
+/** Under the chat table: the wait events of PostgreSQL's active client backends. */
+export function pgWaitsSection(waits: WaitSummary): string[] {
+  const title = `PostgreSQL backends during the measured window, sampled every ${num(waits.intervalMs)} ms`;
+  if (waits.samples === 0) {
+    return [`${title}: not sampled (${oneLine(waits.error ?? 'no sample answered')}).`];
+  }
+  const failed =
+    waits.failedSamples > 0
+      ? ` ${num(waits.failedSamples)} samples failed (the first: ${oneLine(waits.error ?? '?')}).`
+      : '';
+  const intro =
+    `${title} (${num(waits.samples)} samples over ${num(waits.windowMs / 1000, 1)} s; at least ` +
+    `one client backend active in ${percent(waits.activeSamples / waits.samples)} of them): the ` +
+    "embedded PostgreSQL's active client backends (`pg_stat_activity`, the sampler's own " +
+    'left out) by wait event, "CPU" when none is set (running or runnable); "mean active ' +
+    'backends" averages over every sample, counting 0 where the state is absent.' +
+    failed;
+  if (waits.events.length === 0) {
+    return [intro, '', 'No client backend was active in any sample.'];
+  }
+  return [
+    intro,
+    '',
+    table(
+      ['wait event', 'mean active backends', '% of samples'],
+      waits.events.map((e) => [`\`${e.event}\``, num(e.meanBackends, 2), percent(e.sampleShare)]),
+    ),
+  ];
+}
+
+/**
+ * For the chat target's miss: the top wait events of PostgreSQL's client backends, with their
+ * figures, and whether the WAL flush is where commits wait (empty when nothing was sampled).
+ */
+export function pgWaitsSentence(waits: WaitSummary | undefined): string {
+  if (!waits) return '';
+  if (waits.samples === 0) {
+    return ` PostgreSQL wait events: not sampled (${oneLine(waits.error ?? 'no sample answered')}).`;
+  }
+  const every = `${num(waits.samples)} samples every ${num(waits.intervalMs)} ms`;
+  const events = waits.events.filter((e) => e.meanBackends > 0);
+  if (events.length === 0) return ` No PostgreSQL client backend was active in any of ${every}.`;
+  const state = (event: string) => (event === 'CPU' ? 'running on CPU' : `waiting on ${event}`);
+  const [first, second] = events;
+  let text =
+    ` PostgreSQL's active client backends were ${state(first.event)} in ` +
+    `${percent(first.sampleShare)} of ${every} (mean ${num(first.meanBackends, 1)})`;
+  if (second) {
+    const how =
+      first.event !== 'CPU' && second.event !== 'CPU' ? `on ${second.event}` : state(second.event);
+    text += ` and ${how} in ${percent(second.sampleShare)} (mean ${num(second.meanBackends, 1)})`;
+  }
+  const active = events.reduce((sum, e) => sum + e.meanBackends, 0);
+  const flushing = events
+    .filter((e) => WAL_FLUSH_WAITS.has(e.event))
+    .reduce((sum, e) => sum + e.meanBackends, 0);
+  if (WAL_FLUSH_WAITS.has(first.event) && flushing >= active / 2) {
+    text +=
+      `: ${num(flushing, 1)} of the ${num(active, 1)} active on average waited for the WAL to ` +
+      'be written and flushed, so commits queue on the WAL flush';
+  }
+  return `${text}.`;
+}
+
 /** One line per missed target: by how much, and what the measurements say about why. */
 export function missExplanations(
   checks: readonly TargetCheck[],
@@ -565,7 +638,8 @@ export function missExplanations(
       if (chat) {
         why =
           ` Per delivery Nestling used ${num(chat.cpuUsPerDelivery, 1)} µs of CPU (${num(chat.serverCpuPercent, 0)}% ` +
-          `of its core) and PostgreSQL ${num(chat.dbCpuUsPerDelivery, 1)} µs; p50 was ${num(chat.p50, 1)} ms.`;
+          `of its core) and PostgreSQL ${num(chat.dbCpuUsPerDelivery, 1)} µs; p50 was ${num(chat.p50, 1)} ms.` +
+          pgWaitsSentence(chat.pgWaits);
       }
     } else if (check.id === 'saturation-p50' || check.id === 'saturation-rate') {
       const sat = findRow(rows, 'nestling', 'saturation');
@@ -656,6 +730,8 @@ export function renderReport(input: ReportInput): string {
           '(JIT, each pool connection preparing its statement) are not what is measured.',
         '',
       );
+      const waits = list.find((r) => r.pgWaits)?.pgWaits;
+      if (waits) out.push(...pgWaitsSection(waits), '');
     }
   }
   if (!rows.some((r) => r.workload === 'idle' && r.ok) && rows.some((r) => r.workload === 'idle')) {

@@ -1,4 +1,5 @@
 import type { Result } from '../generator/result.js';
+import type { WaitSummary } from './pg-waits.js';
 export type Target = 'nestling' | 'ws' | 'socketio';
 export type Workload = 'fanout' | 'saturation' | 'idle' | 'chat';
 
@@ -114,6 +115,11 @@ export interface PhaseOutcome {
   profilePath?: string;
   /** Profile phases: the measured window relative to the process start, µs. */
   profileWindowUs?: { fromUs: number; toUs: number };
+  /**
+   * Nestling's chat phase: what its embedded PostgreSQL's active client backends were waiting on
+   * between the generator's `ready` and its result (`pg_stat_activity` sampled, see pg-waits.ts).
+   */
+  pgWaits?: WaitSummary;
   /**
    * Wall times (ms): server start; generator set-up (idle: preparing, then connecting and joining,
    * without the pause for the baseline between them); of it, idle, the preparing (Nestling's
