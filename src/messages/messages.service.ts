@@ -1,6 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, IsNull } from 'typeorm';
+import { BatchQueue } from '../common/batching/batch-queue.js';
 import { CURSOR_AT_FORMAT, type PageCursor } from '../common/pagination/page-cursor.js';
 import { type Page, toPage } from '../common/pagination/page.js';
 import { CONFIG, type Config } from '../config/config.js';
@@ -21,31 +23,61 @@ interface MessageRow {
 
 type MessageFields = Omit<MessageRow, 'cursor_at' | 'conversation_id'>;
 
-/** A row of SEND_SQL: the new message, or the original of a repeated client_msg_id. */
+/** A message to store; its id is chosen here so that a batch's rows map back to their sends. */
+interface Submitted {
+  id: string;
+  conversationId: string;
+  senderId: string;
+  content: string;
+  clientMsgId: string | null;
+}
+
+type SendResult = { message: MessageJson; duplicate: boolean } | undefined;
+
+/** A row of SEND_SQL: for the send `for_id`, the new message or the original of its key. */
 interface SentRow extends MessageFields {
+  for_id: string;
   is_new: boolean;
 }
 
 /**
- * Inserts only for a member ($1 conversation, $2 sender); on a repeated client_msg_id ($4)
- * inserts nothing and returns the original instead. No row: not a member (or see `send`).
+ * Stores a batch of sends in one statement (one commit): arrays $1 ids, $2 conversations,
+ * $3 senders, $4 contents, $5 client_msg_ids. Only members' sends are inserted, in the order
+ * given (so inserted_at follows it); a send whose client_msg_id its sender already used in that
+ * conversation inserts nothing and gets the original. A send with no row: not a member, or a
+ * duplicate this statement cannot see (same batch, or committed concurrently).
  */
 const SEND_SQL = `
-  WITH member AS (
-    SELECT 1 FROM conversation_members WHERE conversation_id = $1::uuid AND user_id = $2::uuid
+  WITH input AS (
+    SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[])
+      WITH ORDINALITY AS t(id, conversation_id, sender_id, content, client_msg_id, n)
+  ), allowed AS (
+    SELECT i.* FROM input i
+     WHERE EXISTS (SELECT 1 FROM conversation_members m
+                    WHERE m.conversation_id = i.conversation_id AND m.user_id = i.sender_id)
   ), inserted AS (
-    INSERT INTO messages (conversation_id, sender_id, content, client_msg_id)
-    SELECT $1::uuid, $2::uuid, $3::text, $4::text FROM member
+    INSERT INTO messages (id, conversation_id, sender_id, content, client_msg_id)
+    SELECT id, conversation_id, sender_id, content, client_msg_id FROM allowed ORDER BY n
     ON CONFLICT (conversation_id, sender_id, client_msg_id) WHERE client_msg_id IS NOT NULL
       DO NOTHING
     RETURNING id, sender_id, content, inserted_at, updated_at
   )
-  SELECT true AS is_new, id, sender_id, content, inserted_at, updated_at FROM inserted
+  SELECT id AS for_id, true AS is_new, id, sender_id, content, inserted_at, updated_at
+    FROM inserted
   UNION ALL
-  SELECT false, m.id, m.sender_id, m.content, m.inserted_at, m.updated_at
-    FROM messages m, member
-   WHERE $4::text IS NOT NULL AND NOT EXISTS (SELECT 1 FROM inserted)
-     AND m.conversation_id = $1::uuid AND m.sender_id = $2::uuid AND m.client_msg_id = $4::text`;
+  SELECT a.id, false, m.id, m.sender_id, m.content, m.inserted_at, m.updated_at
+    FROM allowed a
+    JOIN messages m ON m.conversation_id = a.conversation_id AND m.sender_id = a.sender_id
+                   AND m.client_msg_id = a.client_msg_id
+   WHERE a.client_msg_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM inserted x WHERE x.id = a.id)`;
+
+/**
+ * Batches of sends in flight at once (each holds one pooled connection while it commits), and
+ * the most sends one batch carries. Sends that arrive while both are committing leave together:
+ * one WAL flush for many messages, which is what bounds a chat's write rate.
+ */
+const SEND_BATCHES_IN_FLIGHT = 2;
+const SEND_BATCH_MAX = 200;
 
 const rowJson = (row: MessageFields): MessageJson =>
   messageJson({
@@ -64,35 +96,55 @@ export class MessagesService {
     @Inject(CONFIG) private readonly config: Config,
   ) {}
 
+  private readonly sends = new BatchQueue<Submitted, SendResult>((batch) => this.store(batch), {
+    maxInFlight: SEND_BATCHES_IN_FLIGHT,
+    maxBatch: SEND_BATCH_MAX,
+  });
+
   /**
    * Stores a message from a member. With a `clientMsgId` already used by this sender in this
    * conversation, nothing is stored and the original comes back with `duplicate: true`.
-   * Undefined when the sender is not a member. One round trip in the common case: the
-   * membership check, the insert and the duplicate lookup are one statement.
+   * Undefined when the sender is not a member. Concurrent sends share statements and commits
+   * (`BatchQueue`); each resolves once its message is committed.
    */
-  async send(
+  send(
     conversationId: string,
     senderId: string,
     content: string,
     clientMsgId: string | null,
-  ): Promise<{ message: MessageJson; duplicate: boolean } | undefined> {
+  ): Promise<SendResult> {
+    return this.sends.submit({ id: randomUUID(), conversationId, senderId, content, clientMsgId });
+  }
+
+  private async store(batch: Submitted[]): Promise<SendResult[]> {
     const rows = await preparedQuery<SentRow>(this.db, 'messages.send', SEND_SQL, [
-      conversationId,
-      senderId,
-      content,
-      clientMsgId,
+      batch.map((s) => s.id),
+      batch.map((s) => s.conversationId),
+      batch.map((s) => s.senderId),
+      batch.map((s) => s.content),
+      batch.map((s) => s.clientMsgId),
     ]);
-    if (rows.length > 0) return { message: rowJson(rows[0]), duplicate: !rows[0].is_new };
-    // Nothing came back: not a member, or a duplicate committed by a concurrent send after this
-    // statement's snapshot (ON CONFLICT saw it, the lookup could not). A new statement tells.
+    const byId = new Map(rows.map((row) => [row.for_id, row]));
+    return Promise.all(
+      batch.map(async (s): Promise<SendResult> => {
+        const row = byId.get(s.id);
+        return row ? { message: rowJson(row), duplicate: !row.is_new } : this.unseen(s);
+      }),
+    );
+  }
+
+  /** A send the batch statement did not store or match: not a member, or an unseen duplicate. */
+  private async unseen(s: Submitted): Promise<SendResult> {
     const [member] = await this.db.query<unknown[]>(
       'SELECT 1 FROM conversation_members WHERE conversation_id = $1 AND user_id = $2',
-      [conversationId, senderId],
+      [s.conversationId, s.senderId],
     );
-    if (member === undefined || clientMsgId === null) return undefined;
-    const original = await this.db
-      .getRepository(Message)
-      .findOneByOrFail({ conversationId, senderId, clientMsgId });
+    if (member === undefined || s.clientMsgId === null) return undefined;
+    const original = await this.db.getRepository(Message).findOneByOrFail({
+      conversationId: s.conversationId,
+      senderId: s.senderId,
+      clientMsgId: s.clientMsgId,
+    });
     return { message: messageJson(original), duplicate: true };
   }
 
