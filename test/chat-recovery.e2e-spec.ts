@@ -471,6 +471,44 @@ describe('chat recovery, idempotency and pagination', () => {
     await Promise.all([leave(a1), leave(e), disconnect(annSocket2), disconnect(bobSocket)]);
   });
 
+  it('stores concurrent sends in shared commits, and broadcasts them in the stored order', async () => {
+    const conversationId = await startGroup([bob]);
+    const bobSocket = await socketOf(bob);
+    const { channel: b } = await joinConversation(bobSocket, bob, conversationId);
+    const bobSees = collect<{ message: MessageJson }>(b, 'new_message');
+    // A channel handles its events one at a time, as in Phoenix: concurrency comes from many
+    // channels, here ten sockets of ann's.
+    const sockets = await Promise.all(Array.from({ length: 10 }, () => socketOf(ann)));
+    const channels = await Promise.all(
+      sockets.map(async (socket) => (await joinConversation(socket, ann, conversationId)).channel),
+    );
+
+    const sent = (
+      await Promise.all(
+        channels.map((channel, c) =>
+          Promise.all([0, 1, 2].map((i) => send(channel, ann, `burst ${c}.${i}`))),
+        ),
+      )
+    ).flat();
+    const { rows } = await db.query<{ id: string; tx: string }>(
+      `SELECT id::text AS id, xmin::text AS tx FROM messages
+        WHERE id = ANY($1::uuid[]) ORDER BY inserted_at, id`,
+      [sent.map((m) => m.id)],
+    );
+    expect(rows).toHaveLength(30);
+    // Fewer transactions than messages: sends that met in flight shared a commit.
+    expect(new Set(rows.map((r) => r.tx)).size).toBeLessThan(30);
+    // Each channel's sends are stored in its order, and bob hears everything in stored order.
+    for (let c = 0; c < 10; c++) {
+      const mine = rows.filter((r) => sent.slice(c * 3, c * 3 + 3).some((m) => m.id === r.id));
+      expect(mine.map((r) => r.id)).toEqual(sent.slice(c * 3, c * 3 + 3).map((m) => m.id));
+    }
+    await waitFor(() => bobSees.length >= 30);
+    expect(bobSees.slice(-30).map((e) => e.message.id)).toEqual(rows.map((r) => r.id));
+
+    await Promise.all([...sockets, bobSocket].map((socket) => disconnect(socket)));
+  });
+
   // ---- 4. pagination ------------------------------------------------------------------------
 
   it('pages 95 messages newest first, 20 at a time, and the join reply is the first page', async () => {

@@ -8,6 +8,7 @@ import { type Page, toPage } from '../common/pagination/page.js';
 import { CONFIG, type Config } from '../config/config.js';
 import { preparedQuery } from '../database/prepared-query.js';
 import { ChatError } from '../conversations/chat-error.js';
+import { ConversationMember } from '../conversations/conversation-member.entity.js';
 import { type MessageJson, messageJson } from '../conversations/chat-json.js';
 import { Message } from './message.entity.js';
 
@@ -72,11 +73,13 @@ const SEND_SQL = `
    WHERE a.client_msg_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM inserted x WHERE x.id = a.id)`;
 
 /**
- * Batches of sends in flight at once (each holds one pooled connection while it commits), and
- * the most sends one batch carries. Sends that arrive while both are committing leave together:
- * one WAL flush for many messages, which is what bounds a chat's write rate.
+ * One batch of sends commits at a time; sends that arrive meanwhile leave together in the next
+ * (at most SEND_BATCH_MAX): one WAL flush for many messages, which is what bounds a chat's write
+ * rate. One at a time also makes the broadcast order the stored order (inserted_at, id) on this
+ * node, so that a client's `last_seen_id` never hides a message broadcast after it but stored
+ * before it.
  */
-const SEND_BATCHES_IN_FLIGHT = 2;
+const SEND_BATCHES_IN_FLIGHT = 1;
 const SEND_BATCH_MAX = 200;
 
 const rowJson = (row: MessageFields): MessageJson =>
@@ -135,11 +138,10 @@ export class MessagesService {
 
   /** A send the batch statement did not store or match: not a member, or an unseen duplicate. */
   private async unseen(s: Submitted): Promise<SendResult> {
-    const [member] = await this.db.query<unknown[]>(
-      'SELECT 1 FROM conversation_members WHERE conversation_id = $1 AND user_id = $2',
-      [s.conversationId, s.senderId],
-    );
-    if (member === undefined || s.clientMsgId === null) return undefined;
+    const member = await this.db
+      .getRepository(ConversationMember)
+      .existsBy({ conversationId: s.conversationId, userId: s.senderId });
+    if (!member || s.clientMsgId === null) return undefined;
     const original = await this.db.getRepository(Message).findOneByOrFail({
       conversationId: s.conversationId,
       senderId: s.senderId,
