@@ -346,6 +346,21 @@ function generatorError(line: Record<string, unknown>): Error {
   );
 }
 
+/** The generator's `{"<flag>": true, …}` line; its `{"error": …}` line or none in time throws. */
+async function flagLine(
+  generator: ManagedProcess,
+  flag: 'prepared' | 'ready',
+  timeoutMs: number,
+): Promise<Record<string, unknown>> {
+  const line = await generator.waitForJson<Record<string, unknown>>(
+    (v) => v[flag] === true || 'error' in v,
+    timeoutMs,
+    `${flag} line`,
+  );
+  if (line[flag] !== true) throw generatorError(line);
+  return line;
+}
+
 function isResult(value: Record<string, unknown>): boolean {
   return value.result !== null && typeof value.result === 'object';
 }
@@ -401,12 +416,7 @@ export async function runPhase(spec: PhaseSpec, ctx: PhaseContext): Promise<Phas
     if (idle) {
       // The baseline comes after the generator's `prepared` (Nestling's players created, the
       // garbage of that traffic included), before any socket: settled, then after a full GC.
-      const prepared = await generator.waitForJson<Record<string, unknown>>(
-        (v) => v.prepared === true || 'error' in v,
-        spec.readyTimeoutMs,
-        'prepared line',
-      );
-      if (prepared.prepared !== true) throw generatorError(prepared);
+      const prepared = await flagLine(generator, 'prepared', spec.readyTimeoutMs);
       outcome.prepared = prepared;
       const pausedAt = performance.now();
       outcome.timings.prepareMs = Math.round(pausedAt - setup.at);
@@ -420,12 +430,7 @@ export async function runPhase(spec: PhaseSpec, ctx: PhaseContext): Promise<Phas
       setup.cpuUs += readCpuUs(pid) - cpuAtPause;
       generator.write('go\n');
     }
-    const ready = await generator.waitForJson<Record<string, unknown>>(
-      (v) => v.ready === true || 'error' in v,
-      readyTimeoutMs,
-      'ready line',
-    );
-    if (ready.ready !== true) throw generatorError(ready);
+    const ready = await flagLine(generator, 'ready', readyTimeoutMs);
     outcome.ready = ready;
     const readyAt = performance.now();
     outcome.timings.setupMs = Math.round(readyAt - setup.at);

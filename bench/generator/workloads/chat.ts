@@ -4,7 +4,7 @@ import { startCpuMeter } from '../cpu.js';
 import type { Options } from '../options.js';
 import { emit } from '../output.js';
 import { runPaced, totalMessages } from '../pacing.js';
-import { startHeartbeats, startsWith } from '../phoenix-client.js';
+import { type PhoenixReply, startHeartbeats, startsWith } from '../phoenix-client.js';
 import { epochNow } from '../probe.js';
 import { buildResult, type Result } from '../result.js';
 import { DeliveryTracker, LatencySamples } from '../stats.js';
@@ -65,11 +65,10 @@ export async function runChat(options: Options): Promise<Result> {
   const stopCpu = startCpuMeter();
   const firstSendAt = epochNow();
   const run = await runPaced(rate, total, () => {
-    const member = members[Math.floor(Math.random() * members.length)];
+    const member = randomMember(members);
     const receivers = groups[member.group].length;
     expected += receivers;
-    const payload = { content: `${member.seq++}:${epochNow()}`, client_msg_id: randomUUID() };
-    member.socket.pushRaw(member.topic, 'send_message', JSON.stringify(payload), (reply) => {
+    sendMessage(member, `${member.seq++}`, (reply) => {
       replies++;
       if (reply.status !== 'ok') {
         rejected++;
@@ -107,12 +106,17 @@ async function warmUp(members: Member[], options: Options): Promise<void> {
   log(`warming up: ${total} unmeasured messages at ${rate}/s`);
   let replies = 0;
   let n = 0;
-  await runPaced(rate, total, () => {
-    const member = members[Math.floor(Math.random() * members.length)];
-    const payload = { content: `w${n++}:${epochNow()}`, client_msg_id: randomUUID() };
-    member.socket.pushRaw(member.topic, 'send_message', JSON.stringify(payload), () => replies++);
-  });
+  await runPaced(rate, total, () => sendMessage(randomMember(members), `w${n++}`, () => replies++));
   await waitUntil(() => replies >= total, graceMs + warmupMs);
+}
+
+const randomMember = (members: Member[]): Member =>
+  members[Math.floor(Math.random() * members.length)];
+
+/** `send_message` with content `"<tag>:<send time>"` and a fresh client_msg_id. */
+function sendMessage(member: Member, tag: string, onReply: (reply: PhoenixReply) => void): void {
+  const payload = { content: `${tag}:${epochNow()}`, client_msg_id: randomUUID() };
+  member.socket.pushRaw(member.topic, 'send_message', JSON.stringify(payload), onReply);
 }
 
 interface NewMessage {

@@ -49,15 +49,6 @@ export class PresenceBatcher<C> {
     this.schedule(topic, batch);
   }
 
-  /** Sends everything pending now (shutdown, tests). */
-  flushAll(): void {
-    for (const [topic, batch] of [...this.batches]) {
-      this.clearTimer(batch);
-      this.batches.delete(topic);
-      this.send(topic, batch);
-    }
-  }
-
   /** Drops what is pending and stops every timer. */
   close(): void {
     for (const batch of this.batches.values()) this.clearTimer(batch);
@@ -95,7 +86,7 @@ export class PresenceBatcher<C> {
       this.batches.delete(topic);
       return;
     }
-    const pending = { ...batch };
+    const { diff, stateFor } = batch;
     batch.diff = undefined;
     batch.stateFor = new Set();
     batch.scheduled = false;
@@ -105,12 +96,8 @@ export class PresenceBatcher<C> {
     } else {
       this.batches.delete(topic);
     }
-    this.send(topic, pending);
-  }
-
-  private send(topic: string, batch: TopicBatch<C>): void {
-    if (batch.stateFor.size > 0) this.sink.sendState(topic, batch.stateFor);
-    if (batch.diff !== undefined && !isEmptyDiff(batch.diff)) this.sink.sendDiff(topic, batch.diff);
+    if (stateFor.size > 0) this.sink.sendState(topic, stateFor);
+    if (diff !== undefined && !isEmptyDiff(diff)) this.sink.sendDiff(topic, diff);
   }
 
   private clearTimer(batch: TopicBatch<C>): void {
