@@ -1,6 +1,6 @@
 import { IsIn, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
 import path from 'node:path';
-import { type Env, validateEnv } from './env-validation.js';
+import { ConfigError, type Env, validateEnv } from './env-validation.js';
 
 export const NODE_ENVS = ['development', 'production', 'test'] as const;
 export type NodeEnv = (typeof NODE_ENVS)[number];
@@ -17,6 +17,30 @@ class AppEnv {
   @IsOptional() @IsIn(LOG_LEVELS) LOG_LEVEL?: LogLevel;
   @IsOptional() @IsIn(LOG_FORMATS) LOG_FORMAT?: LogFormat;
   @IsOptional() @IsInt() @Min(1) @Max(120_000) SHUTDOWN_TIMEOUT_MS?: number;
+  @IsOptional() @IsString() TRUST_PROXY?: string;
+}
+
+/**
+ * Express's `trust proxy`: false (default), true (any proxy), a hop count, or a list of
+ * addresses, CIDR ranges and the names `loopback`, `linklocal`, `uniquelocal`.
+ */
+export type TrustProxy = boolean | number | string[];
+
+const PROXY_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+const PROXY_ADDRESS = /^[0-9a-f.:]+(\/\d{1,3})?$/i;
+
+function trustProxy(raw: string | undefined): TrustProxy {
+  const value = raw?.trim().toLowerCase() ?? 'false';
+  if (value === 'false' || value === '0') return false;
+  if (value === 'true') return true;
+  if (/^\d+$/.test(value)) return Number(value);
+  const entries = value.split(',').map((entry) => entry.trim());
+  if (entries.every((entry) => PROXY_NAMES.includes(entry) || PROXY_ADDRESS.test(entry)))
+    return entries;
+  throw new ConfigError(
+    'TRUST_PROXY',
+    `must be true, false, a hop count or a list of addresses (got ${JSON.stringify(raw)})`,
+  );
 }
 
 export interface AppConfig {
@@ -29,6 +53,8 @@ export interface AppConfig {
   logLevel: LogLevel;
   logFormat: LogFormat;
   shutdownTimeoutMs: number;
+  /** Whose X-Forwarded-* headers to believe (links, Location, client address). */
+  trustProxy: TrustProxy;
 }
 
 export function appConfig(env: Env): AppConfig {
@@ -44,5 +70,6 @@ export function appConfig(env: Env): AppConfig {
     logLevel: e.LOG_LEVEL ?? 'info',
     logFormat: e.LOG_FORMAT ?? (production ? 'json' : 'pretty'),
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS ?? 10_000,
+    trustProxy: trustProxy(e.TRUST_PROXY),
   };
 }

@@ -17,6 +17,7 @@ class AuthEnv {
   @IsOptional() @IsInt() @Min(1000) @Max(86_400_000) TOKEN_PURGE_INTERVAL_MS?: number;
   @IsOptional() @IsInt() @Min(1) @Max(1_000_000) AUTH_RATE_LIMIT?: number;
   @IsOptional() @IsInt() @Min(1000) @Max(86_400_000) AUTH_RATE_WINDOW_MS?: number;
+  @IsOptional() @IsInt() @Min(0) @Max(300_000) REFRESH_REUSE_INTERVAL_MS?: number;
 }
 
 export interface AuthConfig {
@@ -29,6 +30,8 @@ export interface AuthConfig {
   /** Requests per window on login, register, password request and refresh (per IP, per email). */
   rateLimit: number;
   rateWindowMs: number;
+  /** A refresh token presented again this soon after its rotation is answered, not a reuse. */
+  refreshReuseIntervalMs: number;
 }
 
 /** Reads the secret kept under DATA_DIR, creating it (mode 0600) on first use. */
@@ -54,6 +57,7 @@ export function authConfig(env: Env, app: AppConfig): AuthConfig {
     tokenPurgeIntervalMs: e.TOKEN_PURGE_INTERVAL_MS ?? 3_600_000,
     rateLimit: e.AUTH_RATE_LIMIT ?? 10,
     rateWindowMs: e.AUTH_RATE_WINDOW_MS ?? 60_000,
+    refreshReuseIntervalMs: e.REFRESH_REUSE_INTERVAL_MS ?? 10_000,
   };
   if (e.JWT_SECRET !== undefined) {
     return { jwtSecret: e.JWT_SECRET, jwtSecretGenerated: false, ...common };

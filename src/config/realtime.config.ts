@@ -6,6 +6,7 @@ class RealtimeEnv {
   @IsOptional() @IsString() WS_ALLOWED_ORIGINS?: string;
   @IsOptional() @IsInt() @Min(1) @Max(10_000) WS_MAX_CHANNELS?: number;
   @IsOptional() @IsInt() @Min(1024) @Max(64 * 1024 * 1024) WS_MAX_FRAME_BYTES?: number;
+  @IsOptional() @IsInt() @Min(64 * 1024) @Max(1024 * 1024 * 1024) WS_MAX_BUFFERED_BYTES?: number;
   @IsOptional() @IsInt() @Min(100) @Max(3_600_000) WS_IDLE_TIMEOUT_MS?: number;
   @IsOptional() @IsInt() @Min(100) @Max(120_000) LONGPOLL_WINDOW_MS?: number;
   @IsOptional() @IsInt() @Min(0) @Max(10_000) PRESENCE_BATCH_MS?: number;
@@ -16,6 +17,8 @@ export interface RealtimeConfig {
   allowedOrigins: string[] | undefined;
   maxChannels: number;
   maxFrameBytes: number;
+  /** Unsent bytes a socket (or LongPoll session) may hold; past it, it is closed (1008). */
+  maxBufferedBytes: number;
   idleTimeoutMs: number;
   /** How long a LongPoll GET is held open; sessions not polled for 1.5× this end. */
   longPollWindowMs: number;
@@ -35,6 +38,7 @@ export function realtimeConfig(env: Env): RealtimeConfig {
     allowedOrigins,
     maxChannels: e.WS_MAX_CHANNELS ?? 100,
     maxFrameBytes: e.WS_MAX_FRAME_BYTES ?? 1024 * 1024,
+    maxBufferedBytes: e.WS_MAX_BUFFERED_BYTES ?? 8 * 1024 * 1024,
     idleTimeoutMs: e.WS_IDLE_TIMEOUT_MS ?? 60_000,
     longPollWindowMs: e.LONGPOLL_WINDOW_MS ?? 10_000,
     presenceBatchMs: e.PRESENCE_BATCH_MS ?? 50,
