@@ -2,23 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
+import { createTestDatabase, dropTestDatabase } from '../../test/support/test-database.js';
 import { freePort, ManagedProcess, nestlingEnv, sleep } from '../orchestrator/processes.js';
 import type { Result } from './result.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
-/** The machine's PostgreSQL (trust authentication), as in CI. */
-const ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
-
-async function admin(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: ADMIN_URL });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
 
 /**
  * The built Nestling (`node dist/src/main.js`) on a free port, as the benchmark runs it
@@ -60,17 +48,16 @@ async function startNestlingOn(
 }
 
 describe('generator: chat workload against the built Nestling', () => {
-  const database = `nestling_bench_chat_${process.pid}_${Date.now().toString(36)}`;
-  let created = false;
+  let databaseUrl: string | undefined;
   let dataDir: string | undefined;
   let nestling: { proc: ManagedProcess; url: string } | undefined;
   let generator: ManagedProcess | undefined;
 
   beforeAll(async () => {
-    await admin(`CREATE DATABASE ${database}`);
-    created = true;
+    // An empty database on the test run's PostgreSQL (jest globalSetup): the server migrates it.
+    databaseUrl = await createTestDatabase(null);
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'nestling-chat-spec-'));
-    nestling = await startNestlingOn(ADMIN_URL.replace(/\/postgres$/, `/${database}`), dataDir);
+    nestling = await startNestlingOn(databaseUrl, dataDir);
   }, 30_000);
 
   afterAll(async () => {
@@ -80,7 +67,7 @@ describe('generator: chat workload against the built Nestling', () => {
       await nestling?.proc.stop(5000); // SIGTERM, then SIGKILL to its process group
     } finally {
       try {
-        if (created) await admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+        if (databaseUrl) await dropTestDatabase(databaseUrl);
       } finally {
         if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
       }

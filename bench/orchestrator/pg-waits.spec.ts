@@ -1,10 +1,20 @@
 import { describe, expect, it } from '@jest/globals';
 import pg from 'pg';
+import { testServer } from '../../test/support/test-database.js';
 import { freePort } from './processes.js';
-import { startWaitSampler, waitLabel, WaitTally } from './pg-waits.js';
+import { type PgConnection, startWaitSampler, waitLabel, WaitTally } from './pg-waits.js';
 
-/** The machine's PostgreSQL (trust authentication), as in CI. */
-const LOCAL = { host: '127.0.0.1', port: 5432, user: 'postgres', database: 'postgres' };
+/** The PostgreSQL server the test run started (jest globalSetup), as a superuser. */
+function testConnection(): PgConnection {
+  const url = new URL(testServer().adminUrl);
+  return {
+    host: url.hostname,
+    port: Number(url.port) || pg.defaults.port!,
+    user: decodeURIComponent(url.username),
+    password: decodeURIComponent(url.password),
+    database: url.pathname.slice(1) || 'postgres',
+  };
+}
 
 describe('WaitTally', () => {
   it('averages backends over every sample and counts the samples each state appeared in', () => {
@@ -43,8 +53,9 @@ describe('WaitTally', () => {
   });
 });
 
-describe('startWaitSampler (the local PostgreSQL)', () => {
+describe("startWaitSampler (the test run's PostgreSQL)", () => {
   it('sees a backend sleeping in pg_sleep on another connection', async () => {
+    const LOCAL = testConnection();
     const other = new pg.Client(LOCAL);
     await other.connect();
     try {
@@ -69,7 +80,7 @@ describe('startWaitSampler (the local PostgreSQL)', () => {
 
   it('never throws when it cannot connect: nothing sampled, the error kept', async () => {
     const port = await freePort(); // nothing listens there
-    const sampler = startWaitSampler({ ...LOCAL, port }, 20);
+    const sampler = startWaitSampler({ ...testConnection(), host: '127.0.0.1', port }, 20);
     await new Promise((resolve) => setTimeout(resolve, 100));
     const summary = await sampler.stop();
     expect(summary.samples).toBe(0);
