@@ -10,9 +10,9 @@ import {
   push,
   pushReply,
   recordFrames,
-  sleep,
   waitFor,
 } from './support/phoenix-client.js';
+import { expectNoneBeforeBarrier } from './support/absence.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 import { upgradeStatus } from './support/upgrade-status.js';
 
@@ -96,15 +96,15 @@ describe('stamp rally: the notifications channel', () => {
     });
     expect(await pushReply(channel, 'collected', {})).toEqual({
       status: 'error',
-      response: { reason: 'invalid payload' },
+      response: { reason: 'invalid payload', errors: { nickname: ["can't be blank"] } },
     });
     expect(await pushReply(channel, 'collected', 'nope' as never)).toEqual({
       status: 'error',
-      response: { reason: 'invalid payload' },
+      response: { reason: 'invalid payload', errors: { payload: ['is invalid'] } },
     });
     expect(await pushReply(channel, 'ping', [1, 2] as never)).toEqual({
       status: 'error',
-      response: { reason: 'invalid payload' },
+      response: { reason: 'invalid payload', errors: { payload: ['is invalid'] } },
     });
     expect(await push(channel, 'ping', { still: 'alive' })).toEqual({ still: 'alive' });
   });
@@ -131,7 +131,7 @@ describe('stamp rally: the notifications channel', () => {
     const a1 = await joined(ann.id, 'notifications');
     const a2 = await joined(ann.id, 'notifications:scans');
     const b = await joined(bob.id);
-    const bobMsgs = collect(b.channel, 'msg');
+    const bobMsgs = collect<{ user_id: string; message: string }>(b.channel, 'msg');
     const got1 = nextEvent(a1.channel, 'msg');
     const got2 = nextEvent(a2.channel, 'msg');
 
@@ -140,8 +140,15 @@ describe('stamp rally: the notifications channel', () => {
     expect(delivered).toBe(2);
     expect(await got1).toEqual({ user_id: ann.id, message: 'Testiiing' });
     expect(await got2).toEqual({ user_id: ann.id, message: 'Testiiing' });
-    await sleep(150);
-    expect(bobMsgs).toEqual([]);
+    // Barrier: a later notification for bob goes out on the same topics after ann's.
+    expect(t.app.get(NotificationsService).notifyPlayer(bob.id, 'for bob')).toBe(1);
+    await expectNoneBeforeBarrier(
+      bobMsgs,
+      (m) => m.user_id === ann.id,
+      (m) => m.message === 'for bob',
+      { what: "ann's notification at bob's socket" },
+    );
+    expect(bobMsgs).toEqual([{ user_id: bob.id, message: 'for bob' }]);
   });
 
   it('shows presence keyed by an opaque key, never a player id', async () => {

@@ -9,6 +9,7 @@ import {
   Join,
   On,
   Outgoing,
+  p,
   Presence,
 } from '../realtime/index.js';
 import { PlayerPrincipal } from './player-principal.js';
@@ -16,13 +17,19 @@ import { PlayersService } from './players.service.js';
 import { NOTIFICATION_TOPICS, NotificationsService } from './notifications.service.js';
 
 const SHOUT_MAX_BYTES = 4096;
+/** A typed nickname is echoed only this long (the stored one, ≤ 20, plus some white space). */
+const ECHO_MAX = 40;
 const fail = (reason: string) => new ChannelReplyError({ reason });
 
-function objectPayload(payload: unknown): Record<string, unknown> {
-  if (typeof payload !== 'object' || payload === null || Array.isArray(payload))
-    throw fail('invalid payload');
-  return payload as Record<string, unknown>;
-}
+/**
+ * The contract of every inbound event: JSON objects (binary and non-objects are refused with
+ * `invalid payload`, as are strings PostgreSQL could not store); `collected` and
+ * `rally-completed` name a nickname (string or null).
+ */
+const Payloads = {
+  announcement: p.object({ nickname: p.orNull(p.string()) }),
+  any: p.record(),
+};
 
 /**
  * `notifications` and `notifications:scans` (HoloQuest): stamp and rally announcements, shouts,
@@ -64,35 +71,33 @@ export class NotificationsChannel {
   }
 
   /** Everyone on the topic (sender included) gets `collected-broadcast {nickname}`. */
-  @On('collected')
-  async collected(payload: unknown, ctx: ChannelContext): Promise<object> {
+  @On('collected', Payloads.announcement)
+  async collected(payload: { nickname: string | null }, ctx: ChannelContext): Promise<object> {
     const nickname = await this.announcedNickname(payload, ctx);
     ctx.broadcast('collected-broadcast', { nickname });
     return {};
   }
 
-  @On('rally-completed')
-  async rallyCompleted(payload: unknown, ctx: ChannelContext): Promise<object> {
+  @On('rally-completed', Payloads.announcement)
+  async rallyCompleted(payload: { nickname: string | null }, ctx: ChannelContext): Promise<object> {
     const nickname = await this.announcedNickname(payload, ctx);
     ctx.broadcast('rally-completed', { nickname });
     return {};
   }
 
-  @On('ping')
-  ping(payload: unknown): object {
-    return objectPayload(payload);
+  @On('ping', Payloads.any)
+  ping(payload: Record<string, unknown>): object {
+    return payload;
   }
 
-  @On('pong')
-  pong(payload: unknown): object {
-    objectPayload(payload);
+  @On('pong', Payloads.any)
+  pong(): object {
     return {};
   }
 
   /** Relayed unchanged to everyone on the topic, sender included; at most 4 KiB. */
-  @On('shout')
-  async shout(payload: unknown, ctx: ChannelContext): Promise<object> {
-    const body = objectPayload(payload);
+  @On('shout', Payloads.any)
+  async shout(body: Record<string, unknown>, ctx: ChannelContext): Promise<object> {
     if (Buffer.byteLength(JSON.stringify(body)) > SHOUT_MAX_BYTES) throw fail('payload too large');
     await this.limit(ctx);
     ctx.broadcast('shout', body);
@@ -113,16 +118,23 @@ export class NotificationsChannel {
       : undefined;
   }
 
-  /** The stored nickname; the payload's (trimmed, ≤ 20) only when none is stored. */
-  private async announcedNickname(payload: unknown, ctx: ChannelContext): Promise<string | null> {
-    const body = objectPayload(payload);
-    if (!('nickname' in body)) throw fail('invalid payload');
+  /**
+   * The stored nickname, or the payload's as the client typed it when its trimmed form is the
+   * stored one (the client compares the broadcast with its own, untrimmed, text); the payload's
+   * (trimmed, ≤ 20) only when none is stored.
+   */
+  private async announcedNickname(
+    payload: { nickname: string | null },
+    ctx: ChannelContext,
+  ): Promise<string | null> {
     await this.limit(ctx);
     const player = await this.players.get((ctx.principal as PlayerPrincipal).playerId);
-    if (player.nickname !== null) return player.nickname;
-    return typeof body.nickname === 'string'
-      ? [...body.nickname.trim()].slice(0, 20).join('') || null
-      : null;
+    const typed = payload.nickname;
+    if (player.nickname !== null) {
+      const echoed = typed !== null && typed.length <= ECHO_MAX && typed.trim() === player.nickname;
+      return echoed ? typed : player.nickname;
+    }
+    return typed === null ? null : [...typed.trim()].slice(0, 20).join('') || null;
   }
 
   private async limit(ctx: ChannelContext): Promise<void> {

@@ -7,12 +7,21 @@ export {
   On,
   Outgoing,
   Terminate,
+  InvalidPayload,
   Authenticator,
 } from './channels/channel.decorators.js';
+export {
+  p,
+  PayloadSchema,
+  PAYLOAD_MESSAGES,
+  type PayloadIssue,
+  type PayloadOf,
+} from './channels/payload-schema.js';
+export { issuesByField } from './channels/payload-check.js';
 export { ChannelContext, type TerminateReason } from './channels/channel-context.js';
 export { SocketInfo } from './channels/socket-info.js';
 export { ok, error, reply, noReply, binary, Reply, ChannelReplyError } from './channels/reply.js';
-export { Binary, EncodedJson } from './transport/message.js';
+export { Binary, EncodedJson, PHX } from './transport/message.js';
 export {
   accept,
   refuse,

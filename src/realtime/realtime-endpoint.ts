@@ -3,7 +3,7 @@ import type { WebSocket } from 'ws';
 import { CONFIG, type Config } from '../config/config.js';
 import { ChannelRegistry } from './channels/channel-registry.js';
 import { PubSub } from './pubsub/pubsub.js';
-import { Connection, socketIdTopic } from './transport/connection.js';
+import { Connection, connectionWarnings, socketIdTopic } from './transport/connection.js';
 import type { HandshakeAccepted } from './transport/socket-handshake.js';
 import { WriteBatcher } from './transport/write-batcher.js';
 import { WsTransport } from './transport/ws-transport.js';
@@ -18,6 +18,7 @@ export class RealtimeEndpoint implements OnModuleDestroy {
   private readonly logger = new Logger('Realtime');
   private readonly connections = new Set<Connection>();
   private readonly batcher = new WriteBatcher();
+  private readonly warnings = connectionWarnings(this.logger);
   private sweep: NodeJS.Timeout | undefined;
 
   constructor(
@@ -60,6 +61,8 @@ export class RealtimeEndpoint implements OnModuleDestroy {
       pubsub: this.pubsub,
       logger: this.logger,
       maxChannels: this.config.realtime.maxChannels,
+      maxBufferedBytes: this.config.realtime.maxBufferedBytes,
+      warnings: this.warnings,
       onClosed: (c) => this.connections.delete(c),
     });
     this.connections.add(connection);

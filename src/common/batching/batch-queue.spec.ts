@@ -34,21 +34,31 @@ describe('BatchQueue', () => {
     await expect(Promise.all(results)).resolves.toEqual(['r1', 'r2', 'r3', 'r4', 'r5', 'r6', 'r7']);
   });
 
-  it('when a batch fails, runs its items one by one so that only the bad one fails', async () => {
+  it('when a batch fails, splits it in halves: only the bad item fails, the rest commit in groups', async () => {
+    const runs: number[][] = [];
     const queue = new BatchQueue(
       async (items: number[]) => {
+        runs.push(items);
         if (items.includes(13)) throw new Error('unlucky');
         return items.map((i) => i * 2);
       },
-      { maxInFlight: 1, maxBatch: 10 },
+      { maxInFlight: 1, maxBatch: 100 },
     );
-    const first = queue.submit(1); // runs alone
-    const rest = [2, 13, 4].map((i) => queue.submit(i)); // one batch, which fails
-    await expect(first).resolves.toBe(2);
+    const first = queue.submit(0); // runs alone
+    const items = Array.from({ length: 64 }, (_, i) => (i === 40 ? 13 : i + 100));
+    const rest = items.map((i) => queue.submit(i)); // one batch of 64, which fails
+    await expect(first).resolves.toBe(0);
     const settled = await Promise.allSettled(rest);
-    expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
-    expect(settled[0]).toMatchObject({ value: 4 });
-    expect(settled[1]).toMatchObject({ reason: new Error('unlucky') });
+    expect(settled.filter((s) => s.status === 'rejected')).toEqual([
+      { status: 'rejected', reason: new Error('unlucky') },
+    ]);
+    expect(settled[39]).toEqual({ status: 'fulfilled', value: 2 * 139 });
+    // [0], the batch of 64, then two halves per level down to the bad item: 2 + 2·log2(64).
+    expect(runs).toHaveLength(2 + 2 * 6);
+    const committed = runs.slice(2).filter((r) => !r.includes(13));
+    expect(committed.map((r) => r.length)).toEqual([32, 8, 1, 2, 4, 16]);
+    // Submission order is kept across the split.
+    expect(committed.flat()).toEqual(items.filter((i) => i !== 13));
   });
 
   it('refuses a runner that answers the wrong number of results', async () => {

@@ -5,8 +5,9 @@
  * as a slot frees. Under load batches grow by themselves; when idle nothing is delayed.
  *
  * `run` gets the items in submission order and answers one result per item, in that order.
- * When a batch of several fails, each of its items is run again alone, so that one bad item
- * fails only its own submission.
+ * When a batch of several fails, it is split in two halves run one after the other (order kept),
+ * and so on down: one bad item among n fails only its own submission and costs about 2·log2(n)
+ * extra statements, while the others still commit in large groups (never one by one).
  */
 export class BatchQueue<T, R> {
   private readonly waiting: Array<{
@@ -48,9 +49,9 @@ export class BatchQueue<T, R> {
         batch[0].reject(error);
         return;
       }
-      for (const w of batch) {
-        await this.checked([w.item]).then(([result]) => w.resolve(result), w.reject);
-      }
+      const half = Math.ceil(batch.length / 2);
+      await this.runBatch(batch.slice(0, half));
+      await this.runBatch(batch.slice(half));
     }
   }
 

@@ -16,7 +16,7 @@ export function exceedsJsonDepth(value: unknown, max: number = MAX_JSON_DEPTH): 
   while (stack.length > 0) {
     const [node, depth] = stack.pop()!;
     if (depth > max) return true;
-    const children = Array.isArray(node) ? node : Object.values(node);
+    const children: unknown[] = Array.isArray(node) ? node : Object.values(node);
     for (const child of children) {
       if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
     }

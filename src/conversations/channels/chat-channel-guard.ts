@@ -6,13 +6,6 @@ import { ChatError } from '../chat-error.js';
 
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** The payload as an object, or an `invalid_payload` error. */
-export function objectPayload(payload: unknown): Record<string, unknown> {
-  if (typeof payload !== 'object' || payload === null || Array.isArray(payload))
-    throw new ChatError('invalid_payload');
-  return payload as Record<string, unknown>;
-}
-
 /** Who may act on a chat channel: a chat socket's user, with the payload's token if any. */
 @Injectable()
 export class ChatChannelGuard {

@@ -6,8 +6,11 @@ import { MessagesService } from '../../messages/messages.service.js';
 import {
   Channel,
   type ChannelContext,
+  InvalidPayload,
   Join,
   On,
+  type PayloadIssue,
+  PHX,
   RealtimeEndpoint,
   Terminate,
   type TerminateReason,
@@ -16,7 +19,13 @@ import { ChatError } from '../chat-error.js';
 import { conversationJson, messageJson } from '../chat-json.js';
 import { ConversationsService } from '../conversations.service.js';
 import { announceConversation } from './announce.js';
-import { ChatChannelGuard, objectPayload, UUID } from './chat-channel-guard.js';
+import { ChatChannelGuard, UUID } from './chat-channel-guard.js';
+import {
+  chatPayloadError,
+  ChatPayloads,
+  type ModifyConversationPayload,
+  type SendMessagePayload,
+} from './chat-payloads.js';
 
 const PAGE = 20;
 const USER = 'userId';
@@ -25,37 +34,6 @@ function conversationIdOf(topic: string): string {
   const id = topic.slice('conversation:'.length);
   if (!UUID.test(id)) throw new ChatError('no_conversation');
   return id.toLowerCase();
-}
-
-function content(value: unknown): string {
-  const text = typeof value === 'string' ? value.trim() : '';
-  if (text.length === 0 || [...text].length > 4000) throw new ChatError('invalid_payload');
-  return text;
-}
-
-/** A `send_message` payload: content and the optional idempotency key. */
-function newMessage(payload: unknown): { content: string; clientMsgId: string | null } {
-  const body = objectPayload(payload);
-  const clientMsgId = body.client_msg_id ?? null;
-  if (
-    clientMsgId !== null &&
-    (typeof clientMsgId !== 'string' || clientMsgId.length === 0 || clientMsgId.length > 100)
-  ) {
-    throw new ChatError('invalid_payload');
-  }
-  return { content: content(body.content), clientMsgId };
-}
-
-function messageId(value: unknown): string {
-  if (typeof value !== 'string' || !UUID.test(value)) throw new ChatError('invalid_payload');
-  return value;
-}
-
-function alias(value: unknown): string | null {
-  if (value === null || value === '') return null;
-  if (typeof value !== 'string' || value.trim().length > 100)
-    throw new ChatError('invalid_payload');
-  return value.trim() || null;
 }
 
 /**
@@ -108,18 +86,11 @@ export class ConversationChannel {
   }
 
   /** Persist, broadcast `new_message` (sender included), reply, then `finish_typing`. */
-  @On('send_message')
-  async sendMessage(payload: unknown, ctx: ChannelContext): Promise<object> {
+  @On('send_message', ChatPayloads.sendMessage)
+  async sendMessage(payload: SendMessagePayload, ctx: ChannelContext): Promise<object> {
     const userId = await this.guard.authorize(ctx, payload);
     const id = conversationIdOf(ctx.topic);
-    let message: { content: string; clientMsgId: string | null };
-    try {
-      message = newMessage(payload);
-    } catch (error) {
-      await this.member(ctx, payload); // a non-member hears not_a_member first, as for any event
-      throw error;
-    }
-    const sent = await this.messages.send(id, userId, message.content, message.clientMsgId);
+    const sent = await this.messages.send(id, userId, payload.content, payload.client_msg_id);
     if (sent === undefined) throw this.notAMember(ctx);
     if (!sent.duplicate) {
       ctx.broadcast('new_message', { message: sent.message });
@@ -128,33 +99,30 @@ export class ConversationChannel {
     return { message: sent.message };
   }
 
-  @On('edit_message')
-  async editMessage(payload: unknown, ctx: ChannelContext): Promise<object> {
+  @On('edit_message', ChatPayloads.editMessage)
+  async editMessage(
+    payload: { message_id: string; content: string },
+    ctx: ChannelContext,
+  ): Promise<object> {
     const { userId, id } = await this.member(ctx, payload);
-    const body = objectPayload(payload);
-    const message = await this.messages.edit(
-      id,
-      userId,
-      messageId(body.message_id),
-      content(body.content),
-    );
+    const message = await this.messages.edit(id, userId, payload.message_id, payload.content);
     const json = messageJson(message);
     ctx.broadcast('update_message', { message: json });
     return { message: json };
   }
 
   /** Soft deletion; everyone gets `delete_message {message_id}`. */
-  @On('delete_message')
-  async deleteMessage(payload: unknown, ctx: ChannelContext): Promise<object> {
+  @On('delete_message', ChatPayloads.deleteMessage)
+  async deleteMessage(payload: { message_id: string }, ctx: ChannelContext): Promise<object> {
     const { userId, id } = await this.member(ctx, payload);
-    const target = messageId(objectPayload(payload).message_id);
+    const target = payload.message_id;
     await this.messages.remove(id, userId, target);
     ctx.broadcast('delete_message', { message_id: target });
     return {};
   }
 
   /** Ephemeral; broadcast at most once per CHAT_TYPING_INTERVAL_MS per user. */
-  @On('start_typing')
+  @On('start_typing', ChatPayloads.tokenOnly)
   async startTyping(payload: unknown, ctx: ChannelContext): Promise<object> {
     const { userId, id } = await this.member(ctx, payload);
     const key = `${id}:${userId}`;
@@ -166,14 +134,14 @@ export class ConversationChannel {
     return {};
   }
 
-  @On('finish_typing')
+  @On('finish_typing', ChatPayloads.tokenOnly)
   async finishTyping(payload: unknown, ctx: ChannelContext): Promise<object> {
     const { userId } = await this.member(ctx, payload);
     ctx.broadcast('finish_typing', { user_id: userId });
     return {};
   }
 
-  @On('read_conversation')
+  @On('read_conversation', ChatPayloads.tokenOnly)
   async readConversation(payload: unknown, ctx: ChannelContext): Promise<object> {
     const { userId, id } = await this.member(ctx, payload);
     const readAt = chatTimestamp(await this.conversations.markRead(id, userId));
@@ -181,42 +149,29 @@ export class ConversationChannel {
     return { read_at: readAt };
   }
 
-  @On('change_alias')
-  async changeAlias(payload: unknown, ctx: ChannelContext): Promise<object> {
+  @On('change_alias', ChatPayloads.changeAlias)
+  async changeAlias(payload: { alias: string | null }, ctx: ChannelContext): Promise<object> {
     const { id } = await this.member(ctx, payload);
-    const conversation = await this.conversations.changeAlias(
-      id,
-      alias(objectPayload(payload).alias),
-    );
+    const conversation = await this.conversations.changeAlias(id, payload.alias);
     ctx.broadcast('update_alias', { conversation: conversationJson(conversation) });
     return {};
   }
 
   /** Adds members and sets the alias; every member's `user:` topic gets `new_conversation`. */
-  @On('modify_conversation')
-  async modifyConversation(payload: unknown, ctx: ChannelContext): Promise<object> {
+  @On('modify_conversation', ChatPayloads.modifyConversation)
+  async modifyConversation(
+    payload: ModifyConversationPayload,
+    ctx: ChannelContext,
+  ): Promise<object> {
     const { id } = await this.member(ctx, payload);
-    const body = objectPayload(payload);
-    const newMembers = body.new_members ?? [];
-    if (
-      !Array.isArray(newMembers) ||
-      !newMembers.every((m): m is string => typeof m === 'string' && UUID.test(m))
-    ) {
-      throw new ChatError('invalid_payload');
-    }
-    if (!('alias' in body)) throw new ChatError('invalid_payload');
-    const modified = await this.conversations.modify(
-      id,
-      newMembers.map((m) => m.toLowerCase()),
-      alias(body.alias),
-    );
+    const modified = await this.conversations.modify(id, payload.new_members, payload.alias);
     announceConversation(this.realtime, modified.conversation, modified.memberIds);
     ctx.broadcast('update_alias', { conversation: conversationJson(modified.conversation) });
     return {};
   }
 
   /** Reply ok, broadcast `leave_conversation`, then close the leaver's channel. */
-  @On('leave_conversation')
+  @On('leave_conversation', ChatPayloads.tokenOnly)
   async leaveConversation(payload: unknown, ctx: ChannelContext): Promise<object> {
     const { userId, id } = await this.member(ctx, payload);
     await this.conversations.leave(id, userId);
@@ -229,6 +184,18 @@ export class ConversationChannel {
   async unknown(payload: unknown, ctx: ChannelContext): Promise<never> {
     await this.member(ctx, payload);
     throw new ChatError('unknown_event');
+  }
+
+  /** A payload that breaks its event's contract: a non-member hears not_a_member first. */
+  @InvalidPayload()
+  async invalidPayload(
+    issues: PayloadIssue[],
+    payload: unknown,
+    ctx: ChannelContext,
+    event: string,
+  ): Promise<never> {
+    if (event !== PHX.join) await this.member(ctx, payload);
+    throw chatPayloadError(issues);
   }
 
   /** A member's channel ending (leave or disconnect) stops their typing indicator. */

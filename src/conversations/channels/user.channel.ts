@@ -1,4 +1,4 @@
-import { Channel, type ChannelContext, Join, On } from '../../realtime/index.js';
+import { Channel, type ChannelContext, InvalidPayload, Join, On } from '../../realtime/index.js';
 import { ChatError } from '../chat-error.js';
 import { ChatChannelGuard } from './chat-channel-guard.js';
 
@@ -18,5 +18,11 @@ export class UserChannel {
   @On('*')
   unknown(): never {
     throw new ChatError('unknown_event');
+  }
+
+  @InvalidPayload()
+  invalidPayload(_issues: unknown, _payload: unknown, ctx: ChannelContext): never {
+    this.guard.userOf(ctx);
+    throw new ChatError('invalid_payload');
   }
 }

@@ -4,7 +4,10 @@ import type { PubSub, Subscriber } from '../pubsub/pubsub.js';
 import { Binary, type Frame, type Message, PHX } from '../transport/message.js';
 import type { Serializer } from '../transport/serializer.js';
 import { ChannelContext, type ChannelOps, type TerminateReason } from './channel-context.js';
+import type { HandlerEntry } from './channel.decorators.js';
 import type { ChannelDefinition } from './channel-registry.js';
+import { checkPayload, invalidPayloadReply } from './payload-check.js';
+import type { PayloadIssue } from './payload-schema.js';
 import { error, ok, type Reply, replyForError, toReply } from './reply.js';
 import type { SocketInfo } from './socket-info.js';
 
@@ -66,10 +69,15 @@ export class ChannelProcess implements Subscriber, ChannelOps {
 
   /** Runs the join handler. Status "ok" accepts; anything else refuses. */
   async runJoin(): Promise<Reply> {
-    const method = this.definition.handlers.join;
-    if (method === undefined) return ok({});
+    const entry = this.definition.handlers.join;
+    const checked = checkPayload(this.ctx.params, entry?.payload);
     try {
-      return toReply(await this.call(method, [this.ctx.params, this.ctx])) ?? ok({});
+      if (!checked.ok) {
+        const refusal = await this.invalidPayloadReply(checked.issues, this.ctx.params, PHX.join);
+        return refusal.status === 'ok' ? invalidPayloadReply(checked.issues) : refusal;
+      }
+      if (entry === undefined) return ok({});
+      return toReply(await this.call(entry.method, [checked.value, this.ctx])) ?? ok({});
     } catch (err) {
       const mapped = replyForError(err);
       if (mapped) return mapped;
@@ -115,16 +123,19 @@ export class ChannelProcess implements Subscriber, ChannelOps {
 
   private async handleEvent(message: Message): Promise<void> {
     const { events } = this.definition.handlers;
-    const method = events.get(message.event) ?? events.get('*');
-    if (method === undefined) {
+    const entry: HandlerEntry | undefined = events.get(message.event) ?? events.get('*');
+    if (entry === undefined) {
       this.sendReply(message.ref, error({ reason: 'unknown event' }));
       return;
     }
+    const checked = checkPayload(message.payload, entry.payload);
     let reply: Reply | undefined;
     const followers: Array<() => void> = [];
     this.replyFollowers = followers;
     try {
-      reply = toReply(await this.call(method, [message.payload, this.ctx, message.event]));
+      reply = checked.ok
+        ? toReply(await this.call(entry.method, [checked.value, this.ctx, message.event]))
+        : await this.invalidPayloadReply(checked.issues, message.payload, message.event);
     } catch (err) {
       reply = replyForError(err);
       if (reply === undefined) {
@@ -137,6 +148,20 @@ export class ChannelProcess implements Subscriber, ChannelOps {
     if (reply !== undefined) this.sendReply(message.ref, reply);
     for (const follower of followers) this.runSafely('afterReply', follower);
     if (this.closeRequested) this.closeGracefully('close');
+  }
+
+  /** The channel's @InvalidPayload answer, else the framework's. */
+  private async invalidPayloadReply(
+    issues: PayloadIssue[],
+    payload: unknown,
+    event: string,
+  ): Promise<Reply> {
+    const method = this.definition.handlers.invalidPayload;
+    if (method === undefined) return invalidPayloadReply(issues);
+    return (
+      toReply(await this.call(method, [issues, payload, this.ctx, event])) ??
+      invalidPayloadReply(issues)
+    );
   }
 
   // ── outbound ────────────────────────────────────────────────────────────

@@ -1,15 +1,24 @@
 import { applyDecorators, Injectable, SetMetadata } from '@nestjs/common';
+import type { PayloadSchema } from './payload-schema.js';
 
 export const CHANNEL_PATTERNS = Symbol('nestling:channel:patterns');
 export const CHANNEL_HANDLERS = Symbol('nestling:channel:handlers');
 export const SOCKET_AUTHENTICATOR = Symbol('nestling:socket-authenticator');
 
+/** A handler method and the schema its payload must pass first (none: any payload). */
+export interface HandlerEntry {
+  method: string;
+  payload?: PayloadSchema<unknown>;
+}
+
 /** Which methods of a channel class handle what. Built by the method decorators. */
 export interface ChannelHandlerMap {
-  join?: string;
+  join?: HandlerEntry;
   terminate?: string;
-  /** Inbound event → method; `*` handles every event without a method of its own. */
-  events: Map<string, string>;
+  /** Turns payload issues into the channel's own error reply (see @InvalidPayload). */
+  invalidPayload?: string;
+  /** Inbound event → handler; `*` handles every event without a handler of its own. */
+  events: Map<string, HandlerEntry>;
   /** Outgoing event → method (Phoenix's intercept + handle_out). */
   outgoing: Map<string, string>;
 }
@@ -22,6 +31,7 @@ function handlerMap(target: object): ChannelHandlerMap {
     map = {
       join: inherited?.join,
       terminate: inherited?.terminate,
+      invalidPayload: inherited?.invalidPayload,
       events: new Map(inherited?.events),
       outgoing: new Map(inherited?.outgoing),
     };
@@ -55,11 +65,12 @@ export function Channel(...patterns: string[]): ClassDecorator {
 /**
  * The join handler: `(params, ctx) => reply`. Return nothing or an object to accept (the object
  * is the reply's response), `error({reason})` to refuse; a throw refuses with "join crashed".
- * Without one, every join is accepted with `{}`.
+ * Without one, every join is accepted with `{}`. With a schema, params that fail it never reach
+ * the handler (see @InvalidPayload) and the handler gets the parsed value.
  */
-export const Join = (): MethodDecorator =>
+export const Join = (params?: PayloadSchema<unknown>): MethodDecorator =>
   methodDecorator((map, method) => {
-    map.join = method;
+    map.join = { method, payload: params };
   });
 
 /**
@@ -67,10 +78,25 @@ export const Join = (): MethodDecorator =>
  * nothing → ok `{}`, an object → ok with it, `error(...)`/`reply(status, ...)`, a Buffer or
  * `binary(...)` → a binary reply, `noReply()` → none. A throw crashes the channel (phx_error)
  * unless the error has `toChannelReply()`. `@On('*')` catches events without a handler.
+ *
+ * `payload` is the event's contract (`p.object({...})`, see payload-schema.ts): a payload that
+ * fails it never reaches the handler, which gets the parsed value; the client gets the
+ * channel's @InvalidPayload answer.
  */
-export const On = (...events: string[]): MethodDecorator =>
+export const On = (event: string, payload?: PayloadSchema<unknown>): MethodDecorator =>
   methodDecorator((map, method) => {
-    for (const event of events) map.events.set(event, method);
+    map.events.set(event, { method, payload });
+  });
+
+/**
+ * Answers payloads that fail a schema or the framework's limits (too deep, binary where JSON is
+ * expected): `(issues, payload, ctx, event) => reply`, or a throw with `toChannelReply()`.
+ * Without one the reply is `error {"reason": "invalid payload", "errors": {path: [message]}}`.
+ * For joins `event` is `phx_join` and the reply refuses the join.
+ */
+export const InvalidPayload = (): MethodDecorator =>
+  methodDecorator((map, method) => {
+    map.invalidPayload = method;
   });
 
 /**

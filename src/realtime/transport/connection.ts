@@ -1,4 +1,5 @@
 import type { Logger } from '@nestjs/common';
+import { RateLimitedLog } from '../../common/logging/rate-limited-log.js';
 import { type ChannelHost, ChannelProcess } from '../channels/channel-process.js';
 import type { TerminateReason } from '../channels/channel-context.js';
 import type { ChannelRegistry } from '../channels/channel-registry.js';
@@ -14,8 +15,23 @@ export interface ConnectionDeps {
   pubsub: PubSub;
   logger: Logger;
   maxChannels: number;
+  /** Unsent bytes past which the client is taken for one that stopped reading (close 1008). */
+  maxBufferedBytes: number;
+  /** Shared by all connections of an endpoint, so that no client can flood the log. */
+  warnings: ConnectionWarnings;
   /** Called once, when the connection has ended. */
   onClosed(connection: Connection): void;
+}
+
+/** The warnings a client can cause at will, each at most one line per second. */
+export interface ConnectionWarnings {
+  malformedFrame: RateLimitedLog;
+  slowConsumer: RateLimitedLog;
+}
+
+export function connectionWarnings(logger: Logger): ConnectionWarnings {
+  const warn = (line: string) => logger.warn(line);
+  return { malformedFrame: new RateLimitedLog(warn), slowConsumer: new RateLimitedLog(warn) };
 }
 
 /** The PubSub topic a socket id subscribes to, so that disconnect(id) reaches every node. */
@@ -94,7 +110,7 @@ export class Connection implements ChannelHost {
       this.logger.warn(`binary frame dropped: ${this.socket.transport} cannot carry binary`);
       return;
     }
-    this.transport.write(frame);
+    if (!this.transport.write(frame, this.deps.maxBufferedBytes)) this.dropSlowConsumer();
   }
 
   removeChannel(channel: ChannelProcess): void {
@@ -112,8 +128,8 @@ export class Connection implements ChannelHost {
       message = this.serializer.decode(data, isBinary);
     } catch (err) {
       const reason = err instanceof MalformedFrameError ? err.message : String(err);
-      this.logger.warn(
-        `malformed frame from ${this.socket.remoteAddress}: ${reason}; closing with 1003`,
+      this.deps.warnings.malformedFrame.log(
+        () => `malformed frame from ${this.socket.remoteAddress}: ${reason}; closing with 1003`,
       );
       this.close(1003, 'malformed frame');
       return;
@@ -224,6 +240,20 @@ export class Connection implements ChannelHost {
   }
 
   // ── ending ──────────────────────────────────────────────────────────────
+
+  /** The client is not reading what it is sent: end it now and let its buffers go. */
+  private dropSlowConsumer(): void {
+    const buffered = this.transport.bufferedBytes;
+    this.end('socket_closed');
+    this.transport.abort(1008, 'slow consumer');
+    const { remoteAddress, transport } = this.socket;
+    const limit = this.deps.maxBufferedBytes;
+    this.deps.warnings.slowConsumer.log(
+      () =>
+        `slow consumer (${transport}) from ${remoteAddress}: ${buffered} bytes unsent, ` +
+        `over ${limit}; closed with 1008`,
+    );
+  }
 
   private end(reason: TerminateReason): void {
     if (this.ended) return;

@@ -90,20 +90,21 @@ export class PhoenixWsAdapter extends AbstractWsAdapter {
     const server = this.servers.get(
       path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path,
     );
-    if (server === undefined) return rejectUpgrade(socket, 404);
+    const remoteAddress = req.socket.remoteAddress ?? 'unknown';
+    if (server === undefined) {
+      handshake.logRefusal('websocket', remoteAddress, { status: 404, reason: 'no socket here' });
+      return rejectUpgrade(socket, 404);
+    }
     try {
       const result = await handshake.evaluate({
         transport: 'websocket',
         search: q < 0 ? '' : url.slice(q + 1),
         origin: req.headers.origin,
         subprotocols: req.headers['sec-websocket-protocol'],
-        remoteAddress: req.socket.remoteAddress ?? 'unknown',
+        remoteAddress,
         userAgent: req.headers['user-agent'],
       });
-      if (!isAccepted(result)) {
-        this.logger.debug(`refused socket from ${req.socket.remoteAddress}: ${result.reason}`);
-        return rejectUpgrade(socket, result.status);
-      }
+      if (!isAccepted(result)) return rejectUpgrade(socket, result.status); // logged by evaluate
       if (socket.destroyed) return;
       req[HANDSHAKE] = result;
       server.handleUpgrade(req, socket, head, (ws) => server.emit('connection', ws, req));

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
+import { RateLimitedLog } from '../../common/logging/rate-limited-log.js';
 import { CONFIG, type Config } from '../../config/config.js';
 import { SOCKET_AUTHENTICATOR } from '../channels/channel.decorators.js';
 import { SocketInfo } from '../channels/socket-info.js';
@@ -55,6 +56,8 @@ export const isAccepted = (result: HandshakeResult): result is HandshakeAccepted
 @Injectable()
 export class SocketHandshake implements OnModuleInit {
   private readonly logger = new Logger('Socket');
+  /** Refusals are a client's to cause at will: at most one line per second. */
+  private readonly refusals = new RateLimitedLog((line) => this.logger.log(line));
   private readonly serializers = {
     '1.0.0': new V1JsonSerializer(),
     '2.0.0': new V2JsonSerializer(),
@@ -83,7 +86,21 @@ export class SocketHandshake implements OnModuleInit {
     this.authenticators = found.sort((a, b) => b.priority - a.priority).map((f) => f.instance);
   }
 
+  /** Runs the handshake; a refusal is logged (rate limited) with its reason and peer. */
   async evaluate(input: HandshakeInput): Promise<HandshakeResult> {
+    const result = await this.decide(input);
+    if (!isAccepted(result)) this.logRefusal(input.transport, input.remoteAddress, result);
+    return result;
+  }
+
+  /** Logs a refused connection: reason and peer address only, never the token or query. */
+  logRefusal(transport: HandshakeInput['transport'], peer: string, refused: HandshakeRefused) {
+    this.refusals.log(
+      () => `refused ${transport} connection from ${peer}: ${refused.status} ${refused.reason}`,
+    );
+  }
+
+  private async decide(input: HandshakeInput): Promise<HandshakeResult> {
     const { origin, remoteAddress } = input;
     if (!originAllowed(origin, this.config.realtime.allowedOrigins)) {
       return { status: 403, reason: 'origin not allowed' };

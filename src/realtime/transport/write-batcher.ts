@@ -7,14 +7,20 @@ import type { Frame } from './message.js';
  * a turn and all of them are uncorked together in one setImmediate. On these machines most of
  * the CPU of a fan-out is the kernel's, one write per frame; this batches them (see the design
  * notes on performance).
+ *
+ * A socket's unsent bytes are checked on its first frame of a turn, once the earlier turns'
+ * frames were offered to the kernel: what is left then is what the client is not taking. (During
+ * a turn everything written waits for the uncork, so a burst to a reading client is no sign.)
  */
 export class WriteBatcher {
   private readonly corked = new Set<Socket>();
   private scheduled = false;
 
-  write(ws: WebSocket, frame: Frame): void {
+  /** Sends `frame`; false, sending nothing, when `ws` holds more than `maxBufferedBytes`. */
+  write(ws: WebSocket, frame: Frame, maxBufferedBytes: number): boolean {
     const raw = (ws as unknown as { _socket?: Socket })._socket;
     if (raw !== undefined && !this.corked.has(raw)) {
+      if (ws.bufferedAmount > maxBufferedBytes) return false;
       raw.cork();
       this.corked.add(raw);
       if (!this.scheduled) {
@@ -23,6 +29,7 @@ export class WriteBatcher {
       }
     }
     ws.send(frame.data, { binary: frame.binary, compress: false });
+    return true;
   }
 
   private readonly flush = (): void => {

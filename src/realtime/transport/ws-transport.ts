@@ -17,6 +17,11 @@ export class WsTransport implements Transport {
     return this.ws.readyState === this.ws.OPEN;
   }
 
+  /** `ws`'s own queue plus the net.Socket's writable buffer (corked frames included). */
+  get bufferedBytes(): number {
+    return this.ws.bufferedAmount;
+  }
+
   /** Routes the socket's frames, pings and close to `connection`. */
   bind(connection: Connection): void {
     this.ws.on('message', (data: Buffer, isBinary: boolean) => connection.receive(data, isBinary));
@@ -29,12 +34,21 @@ export class WsTransport implements Transport {
     );
   }
 
-  write(frame: Frame): void {
-    this.batcher.write(this.ws, frame);
+  write(frame: Frame, maxBufferedBytes: number): boolean {
+    return this.batcher.write(this.ws, frame, maxBufferedBytes);
   }
 
   close(code: number, reason: string): void {
     if (this.ws.readyState === this.ws.OPEN || this.ws.readyState === this.ws.CONNECTING)
       this.ws.close(code, reason);
+  }
+
+  /**
+   * Queues the close frame, then destroys the TCP socket: a client that stopped reading would
+   * never read the frame, and its unsent bytes are released only with the socket.
+   */
+  abort(code: number, reason: string): void {
+    this.close(code, reason);
+    this.ws.terminate();
   }
 }

@@ -10,7 +10,8 @@ export interface PollResult {
 
 /**
  * A LongPoll session as a connection's transport: frames are buffered as the text the
- * WebSocket would have sent, and handed to the next poll (all at once).
+ * WebSocket would have sent, and handed to the next poll (all at once). The connection bounds
+ * the buffer (`bufferedBytes`, UTF-8) as it bounds a WebSocket's.
  */
 export class LongPollSession implements Transport {
   readonly binary = false;
@@ -18,6 +19,7 @@ export class LongPollSession implements Transport {
   /** Last time a GET arrived; a session not polled for 1.5 windows dies. */
   lastPoll = Date.now();
   private buffer: string[] = [];
+  private bytes = 0;
   private waiter: ((result: PollResult) => void) | undefined;
   private closed = false;
 
@@ -30,10 +32,18 @@ export class LongPollSession implements Transport {
     return !this.closed;
   }
 
-  write(frame: Frame): void {
-    if (this.closed) return;
-    this.buffer.push(typeof frame.data === 'string' ? frame.data : frame.data.toString('utf8'));
+  get bufferedBytes(): number {
+    return this.bytes;
+  }
+
+  /** Buffers `frame`; false once the buffer holds more than `maxBufferedBytes`. */
+  write(frame: Frame, maxBufferedBytes: number): boolean {
+    if (this.closed) return true;
+    const { data } = frame;
+    this.buffer.push(typeof data === 'string' ? data : data.toString('utf8'));
+    this.bytes += typeof data === 'string' ? Buffer.byteLength(data) : data.length;
     if (this.waiter) this.answer(200);
+    return this.bytes <= maxBufferedBytes;
   }
 
   /** Waits up to `windowMs` for messages; a newer poll answers an older one with 204. */
@@ -64,6 +74,13 @@ export class LongPollSession implements Transport {
     this.onClose(this);
   }
 
+  /** Ends the session and drops its buffer; the next request finds it gone (410). */
+  abort(): void {
+    this.buffer = [];
+    this.bytes = 0;
+    this.close();
+  }
+
   private answer(status: 200 | 204): void {
     const waiter = this.waiter;
     this.waiter = undefined;
@@ -73,6 +90,7 @@ export class LongPollSession implements Transport {
   private take(status: 200 | 204): PollResult {
     const messages = this.buffer;
     this.buffer = [];
+    this.bytes = 0;
     return { status: messages.length > 0 ? 200 : status === 200 ? 204 : status, messages };
   }
 }

@@ -20,6 +20,11 @@ export class LongPollSessions implements OnModuleDestroy {
     return this.config.realtime.longPollWindowMs;
   }
 
+  /** A POSTed frame larger than this ends its session, as a WebSocket closes with 1009. */
+  get maxFrameBytes(): number {
+    return this.config.realtime.maxFrameBytes;
+  }
+
   get(token: string | undefined): LongPollSession | undefined {
     return token === undefined ? undefined : this.sessions.get(token);
   }

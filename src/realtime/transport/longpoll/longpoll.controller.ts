@@ -71,9 +71,11 @@ export class LongPollController {
       : [body];
     for (const line of lines) {
       if (!session.open) break;
-      if (line.startsWith('[') || !ndjson)
-        session.connection.receive(Buffer.from(line, 'utf8'), false);
-      else session.connection.receive(Buffer.from(line, 'base64'), true);
+      const binary = ndjson && !line.startsWith('[');
+      const data = Buffer.from(line, binary ? 'base64' : 'utf8');
+      if (data.length > this.sessions.maxFrameBytes)
+        session.connection.close(1009, 'frame too large');
+      else session.connection.receive(data, binary);
     }
     reply(res, { status: session.open ? 200 : 410 });
   }
