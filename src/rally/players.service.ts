@@ -9,6 +9,9 @@ export interface PlayerChanges {
   stampsCollected?: number;
 }
 
+/** A player with a nickname: the leaderboard's entries. */
+export type NamedPlayer = Player & { nickname: string };
+
 export type PlayerSortField = 'nickname' | 'stamps_collected';
 export type Comparison = 'eq' | 'gt' | 'gte' | 'lt' | 'lte';
 
@@ -88,14 +91,18 @@ export class PlayersService {
     return { items, total };
   }
 
-  /** Most stamps first, then by nickname (players without one last among equals). */
-  leaderboard(limit: number): Promise<Player[]> {
+  /**
+   * Named players, most stamps first, then by nickname: players without a nickname are left out
+   * before the limit (the HoloQuest client hides them, so they would take ranked players' places).
+   */
+  leaderboard(limit: number): Promise<NamedPlayer[]> {
     return this.players
       .createQueryBuilder('p')
+      .where('p.nickname IS NOT NULL')
       .orderBy('p.stamps_collected', 'DESC')
-      .addOrderBy('p.nickname', 'ASC', 'NULLS LAST')
+      .addOrderBy('p.nickname', 'ASC')
       .addOrderBy('p.id', 'ASC')
       .limit(limit)
-      .getMany();
+      .getMany() as Promise<NamedPlayer[]>;
   }
 }

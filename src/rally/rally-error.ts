@@ -10,6 +10,17 @@ export interface RallyProblem {
   parameter?: string;
 }
 
+/** A player attribute that breaks its rule: 400 `invalid_attribute` at its pointer. */
+export function invalidAttribute(name: string, detail: string): RallyProblem {
+  return {
+    status: 400,
+    code: 'invalid_attribute',
+    title: 'Invalid attribute',
+    detail,
+    pointer: `/data/attributes/${name}`,
+  };
+}
+
 /** The stamp-rally product's domain error: one or more problems for a JSON:API error document. */
 export class RallyError extends Error {
   constructor(readonly problems: RallyProblem[]) {
@@ -18,15 +29,7 @@ export class RallyError extends Error {
   }
 
   static invalidAttribute(name: string, detail: string): RallyError {
-    return new RallyError([
-      {
-        status: 400,
-        code: 'invalid_attribute',
-        title: 'Invalid attribute',
-        detail,
-        pointer: `/data/attributes/${name}`,
-      },
-    ]);
+    return new RallyError([invalidAttribute(name, detail)]);
   }
 
   static notFound(id: string): RallyError {

@@ -1,10 +1,10 @@
 import { invalidQuery } from '../jsonapi/json-api-problems.js';
 import { RallyError } from '../rally-error.js';
 
-export const LEADERBOARD_LIMIT_DEFAULT = 100;
+export const LEADERBOARD_LIMIT_DEFAULT = 1000;
 export const LEADERBOARD_LIMIT_MAX = 1000;
 
-/** `?limit=N`: an integer from 1 to 1000, default 100; anything else → 400 `InvalidQuery`. */
+/** `?limit=N`: an integer from 1 to 1000, default 1000; anything else → 400 `InvalidQuery`. */
 export function leaderboardLimit(parameters: Array<[string, string]>): number {
   const values = parameters.filter(([name]) => name === 'limit').map(([, value]) => value);
   if (values.length === 0) return LEADERBOARD_LIMIT_DEFAULT;

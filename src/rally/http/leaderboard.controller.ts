@@ -22,11 +22,14 @@ import { jsonApiError, LEADERBOARD } from './rally-openapi.js';
 import { RallyRoute } from './rally-route.decorator.js';
 
 export interface LeaderboardEntry {
-  nickname: string | null;
+  nickname: string;
   stamps_collected: number;
 }
 
-/** The public ranking: plain JSON, no ids (spec decision 9). Only GET; writes answer 405. */
+/**
+ * The public ranking (spec decision 9): plain JSON, no ids, named players only. Only GET; writes
+ * answer 405.
+ */
 @ApiTags('stamp-rally')
 @Controller('api/json/leaderboard')
 @UseFilters(JsonApiExceptionFilter)
@@ -35,7 +38,9 @@ export class LeaderboardController {
 
   @Get()
   @RallyRoute('api')
-  @ApiOperation({ summary: 'Players by stamps (most first), then nickname' })
+  @ApiOperation({
+    summary: 'Named players by stamps (most first), then nickname; players without one left out',
+  })
   @ApiQuery({
     name: 'limit',
     required: false,

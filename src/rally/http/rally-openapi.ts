@@ -137,7 +137,7 @@ export const LEADERBOARD: SchemaObject = {
       items: {
         type: 'object',
         properties: {
-          nickname: { type: 'string', nullable: true },
+          nickname: { type: 'string' },
           stamps_collected: { type: 'integer' },
         },
       },

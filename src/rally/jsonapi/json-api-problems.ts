@@ -24,6 +24,11 @@ export function invalidQuery(detail: string, parameter: string): RallyProblem {
   return { status: 400, code: 'InvalidQuery', title: 'Invalid Query', detail, parameter };
 }
 
+/** Why a string PostgreSQL cannot hold (see common/json/json-limits.ts) is refused. */
+export function unstorableTextDetail(name: string): string {
+  return `${name} must not contain U+0000 or unpaired surrogates`;
+}
+
 export function conflict(detail: string, at: string): RallyProblem {
   return { status: 409, code: 'conflict', title: 'Conflict', detail, pointer: at };
 }

@@ -1,8 +1,12 @@
 import type { Request } from 'express';
 
-/** `http://host[:port]` as the client addressed this server (protocol + Host header). */
+/**
+ * `http://host[:port]` as the client addressed this server. Express's `req.protocol` and
+ * `req.host` follow X-Forwarded-Proto and X-Forwarded-Host only when the request comes from a
+ * proxy that TRUST_PROXY trusts; otherwise they are the connection's protocol and the Host header.
+ */
 export function requestOrigin(req: Request): string {
-  return `${req.protocol}://${req.headers.host ?? 'localhost'}`;
+  return `${req.protocol}://${req.host ?? 'localhost'}`;
 }
 
 /** The full request URL: origin, original path and query. */

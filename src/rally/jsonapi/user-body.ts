@@ -1,7 +1,14 @@
+import { isUnstorableText } from '../../common/json/json-limits.js';
 import { nickname, stampsCollected } from '../player-rules.js';
 import type { PlayerChanges } from '../players.service.js';
-import { RallyError, type RallyProblem } from '../rally-error.js';
-import { clientIdForbidden, conflict, invalidBody, pointer } from './json-api-problems.js';
+import { invalidAttribute, RallyError, type RallyProblem } from '../rally-error.js';
+import {
+  clientIdForbidden,
+  conflict,
+  invalidBody,
+  pointer,
+  unstorableTextDetail,
+} from './json-api-problems.js';
 import { USER_TYPE } from './user-resource.js';
 
 /** What the document is for: a new player, or the player at the URL's id. */
@@ -14,13 +21,12 @@ function isObject(value: unknown): value is JsonObject {
 }
 
 /** Runs one attribute rule, collecting its problems instead of stopping at the first. */
-function attempt<T>(problems: RallyProblem[], rule: () => T): T | undefined {
+function attempt(problems: RallyProblem[], rule: () => void): void {
   try {
-    return rule();
+    rule();
   } catch (error) {
     if (!(error instanceof RallyError)) throw error;
     problems.push(...error.problems);
-    return undefined;
   }
 }
 
@@ -55,17 +61,22 @@ function checkResourceMembers(data: JsonObject, write: UserWrite, problems: Rall
   }
 }
 
+/** The attribute rules (spec decision 7), each setting its member of the changes. */
+const ATTRIBUTE_RULES: Record<string, (value: unknown, changes: PlayerChanges) => void> = {
+  nickname: (value, changes) => (changes.nickname = nickname(value)),
+  stamps_collected: (value, changes) => (changes.stampsCollected = stampsCollected(value)),
+};
+
 function readAttributes(attributes: JsonObject, problems: RallyProblem[]): PlayerChanges {
   const changes: PlayerChanges = {};
   for (const [key, value] of Object.entries(attributes)) {
-    if (key === 'nickname') {
-      const name = attempt(problems, () => nickname(value));
-      if (name !== undefined) changes.nickname = name;
-    } else if (key === 'stamps_collected') {
-      const stamps = attempt(problems, () => stampsCollected(value));
-      if (stamps !== undefined) changes.stampsCollected = stamps;
-    } else {
+    const rule = Object.hasOwn(ATTRIBUTE_RULES, key) ? ATTRIBUTE_RULES[key] : undefined;
+    if (rule === undefined) {
       problems.push(invalidBody(`Unknown attribute "${key}"`, pointer('data', 'attributes', key)));
+    } else if (typeof value === 'string' && isUnstorableText(value)) {
+      problems.push(invalidAttribute(key, unstorableTextDetail(key)));
+    } else {
+      attempt(problems, () => rule(value, changes));
     }
   }
   return changes;
@@ -75,7 +86,8 @@ function readAttributes(attributes: JsonObject, problems: RallyProblem[]): Playe
  * The changes a create or update document asks for (spec decisions 5–7). The document is
  * `{"data": {type?, id?, attributes?, relationships?}}` and nothing else; every problem found is
  * reported at once: 400 `InvalidBody` (shape), 403 (a client id on create), 409 (`type` other than
- * `user`, `id` other than the URL's), 400 `invalid_attribute` (the player rules).
+ * `user`, `id` other than the URL's), 400 `invalid_attribute` (the player rules, and strings
+ * PostgreSQL cannot hold: U+0000, unpaired surrogates).
  */
 export function userChanges(body: unknown, write: UserWrite): PlayerChanges {
   if (!isObject(body)) {

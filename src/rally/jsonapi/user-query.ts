@@ -1,6 +1,7 @@
+import { isUnstorableText } from '../../common/json/json-limits.js';
 import type { Comparison, PlayerQuery, PlayerSortField } from '../players.service.js';
 import { RallyError, type RallyProblem } from '../rally-error.js';
-import { invalidQuery } from './json-api-problems.js';
+import { invalidQuery, unstorableTextDetail } from './json-api-problems.js';
 import { queryString } from './request-url.js';
 import { type IndexLinks, USER_ATTRIBUTES, type UserAttribute } from './user-resource.js';
 
@@ -20,17 +21,21 @@ const COMPARISONS = new Set<string>(['eq', 'gt', 'gte', 'lt', 'lte']);
 const SORT_FIELDS = new Set<string>(['nickname', 'stamps_collected']);
 const ATTRIBUTES = new Set<string>(USER_ATTRIBUTES);
 
-/** Reports repeated parameters and those not in `allowed` (JSON:API: unknown → 400). */
-function checkNames(
+/**
+ * Reports repeated parameters, those not in `allowed` (JSON:API: unknown → 400) and values
+ * PostgreSQL could not compare with (U+0000).
+ */
+function checkParameters(
   parameters: Parameters,
   allowed: (name: string) => boolean,
   problems: RallyProblem[],
 ): void {
   const seen = new Set<string>();
-  for (const [name] of parameters) {
+  for (const [name, value] of parameters) {
     if (seen.has(name)) problems.push(invalidQuery(`${name} is given more than once`, name));
     else if (name === 'include') problems.push(invalidQuery('include is not supported', name));
     else if (!allowed(name)) problems.push(invalidQuery(`Unknown query parameter ${name}`, name));
+    else if (isUnstorableText(value)) problems.push(invalidQuery(unstorableTextDetail(name), name));
     seen.add(name);
   }
 }
@@ -69,7 +74,7 @@ function parseSort(value: string, problems: RallyProblem[]): PlayerQuery['sort']
 /** `fields[user]` only: the query of the single-resource routes. */
 export function parseUserFields(parameters: Parameters): Set<UserAttribute> | undefined {
   const problems: RallyProblem[] = [];
-  checkNames(parameters, (name) => name === 'fields[user]', problems);
+  checkParameters(parameters, (name) => name === 'fields[user]', problems);
   const value = parameters.find(([name]) => name === 'fields[user]')?.[1];
   const fields = value === undefined ? undefined : parseFields(value, problems);
   if (problems.length > 0) throw new RallyError(problems);
@@ -84,7 +89,7 @@ export function parseUserFields(parameters: Parameters): Set<UserAttribute> | un
  */
 export function parseUserIndexQuery(parameters: Parameters): UserIndexRequest {
   const problems: RallyProblem[] = [];
-  checkNames(
+  checkParameters(
     parameters,
     (name) =>
       ['filter[nickname]', 'sort', 'fields[user]', 'page[limit]', 'page[offset]'].includes(name) ||

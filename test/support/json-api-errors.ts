@@ -1,0 +1,29 @@
+import type request from 'supertest';
+
+export const JSON_API = 'application/vnd.api+json';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+export interface JsonApiErrorObject {
+  id: string;
+  status: string;
+  code: string;
+  title: string;
+  detail: string;
+  source?: { pointer?: string; parameter?: string };
+}
+
+/**
+ * The error objects of a JSON:API error document, without their random ids, after checking the
+ * document: its media type, `{errors, jsonapi}` and nothing else, each error's UUID and status.
+ */
+export function jsonApiErrors(res: request.Response): Array<Omit<JsonApiErrorObject, 'id'>> {
+  expect(res.headers['content-type']).toBe(JSON_API);
+  expect(Object.keys(res.body as object).sort()).toEqual(['errors', 'jsonapi']);
+  const body = res.body as { errors: JsonApiErrorObject[]; jsonapi: unknown };
+  expect(body.jsonapi).toEqual({ version: '1.1' });
+  return body.errors.map(({ id, ...rest }) => {
+    expect(id).toMatch(UUID);
+    expect(rest.status).toBe(String(res.status));
+    return rest;
+  });
+}
