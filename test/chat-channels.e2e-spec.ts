@@ -35,6 +35,7 @@ import {
   sleep,
   waitFor,
 } from './support/phoenix-client.js';
+import { expectNoneBeforeBarrier } from './support/absence.js';
 import { RawSocket } from './support/raw-socket.js';
 import { startTestApp, TEST_ENV, type TestApp } from './support/test-app.js';
 import { upgradeStatus } from './support/upgrade-status.js';
@@ -409,7 +410,12 @@ describe('chat channels (official phoenix client)', () => {
     const clients = await Promise.all([signIn(ann), signIn(bob), signIn(cat)]);
     const { id } = await group(clients);
     const [ca, cb, cc] = await joinAll(clients, id);
-    const starts = [collect<{ user_id: string }>(cb, 'start_typing'), collect(cc, 'start_typing')];
+    const heard = [cb, cc].map((channel) => {
+      const events: Array<{ event: string; payload: unknown }> = [];
+      for (const event of ['start_typing', 'finish_typing'])
+        channel.on(event, (payload) => void events.push({ event, payload }));
+      return events;
+    });
 
     // Five start_typing within a few ms, all inside one window: every push is answered,
     // the others hear about it once.
@@ -417,8 +423,15 @@ describe('chat channels (official phoenix client)', () => {
       Array.from({ length: 5 }, () => pushReply(ca, 'start_typing', { token: ann.authToken })),
     );
     for (const r of replies) expect(r.status).toBe('ok');
-    await sleep(100);
-    for (const seenBy of starts) expect(seenBy).toEqual([{ user_id: ann.id }]);
+    // Barrier: finish_typing, broadcast on the topic after every start_typing was handled.
+    await push(ca, 'finish_typing', { token: ann.authToken });
+    for (const events of heard) {
+      await waitFor(() => events.some((e) => e.event === 'finish_typing'), 2000, 'finish_typing');
+      expect(events).toEqual([
+        { event: 'start_typing', payload: { user_id: ann.id } },
+        { event: 'finish_typing', payload: { user_id: ann.id } },
+      ]);
+    }
 
     // After the window another start_typing goes out again (a throttle, not a one-off).
     await sleep(TYPING_INTERVAL_MS);
@@ -627,14 +640,28 @@ describe('chat channels (official phoenix client)', () => {
     ).toEqual({});
     await bobSide.presence.until((s) => ann.id in s);
 
+    /**
+     * Bob never saw cat. Barrier: another visible socket of ann's joins; presence diffs reach
+     * bob in order, so a diff with cat in it would come before (or with) the one with ann's.
+     */
+    const bobSeesNoCat = async () => {
+      const from = bobDiffs.length;
+      await join(system(await online(ann), ann, { hidden: false }).channel);
+      await expectNoneBeforeBarrier(
+        bobDiffs,
+        (d) => cat.id in d.joins,
+        (d) => ann.id in d.joins,
+        { from, what: "cat's hidden presence" },
+      );
+      expect(bobSide.presence.state()).not.toHaveProperty(cat.id);
+    };
+
     // Joining with hidden:true: never visible.
     const catSide = system(await online(cat), cat, { hidden: true });
     await join(catSide.channel);
     const catView = await catSide.presence.until((s) => ann.id in s && bob.id in s);
     expect(catView).not.toHaveProperty(cat.id);
-    await sleep(200);
-    expect(bobSide.presence.state()).not.toHaveProperty(cat.id);
-    expect(bobDiffs.filter((d) => cat.id in d.joins)).toEqual([]);
+    await bobSeesNoCat();
 
     // Joining without hidden: the stored profile value decides; the payload's value wins.
     await request(t.url)
@@ -645,9 +672,7 @@ describe('chat channels (official phoenix client)', () => {
     const storedSide = system(await online(cat), cat, {});
     await join(storedSide.channel);
     await storedSide.presence.until((s) => bob.id in s);
-    await sleep(200);
-    expect(bobSide.presence.state()).not.toHaveProperty(cat.id);
-    expect(bobDiffs.filter((d) => cat.id in d.joins)).toEqual([]);
+    await bobSeesNoCat();
 
     const overridden = system(await online(cat), cat, { hidden: false });
     await join(overridden.channel);

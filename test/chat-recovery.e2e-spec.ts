@@ -13,7 +13,6 @@ import {
   join,
   leave,
   push,
-  type ReplyResult,
   sleep,
   waitFor,
 } from './support/phoenix-client.js';
@@ -82,60 +81,19 @@ describe('chat recovery, idempotency and pagination', () => {
   const socketOf = (user: RegisteredUser): Promise<Socket> =>
     connect(t.socketUrl, { params: { token: user.authToken } });
 
-  /**
-   * A push's outcome: its reply, a local timeout, or `crash` when the channel errors first
-   * (phx_error), so a crashing handler costs no timeout.
-   */
-  function pushOutcome(channel: Channel, event: string, payload: object): Promise<ReplyResult> {
-    return new Promise((resolve) => {
-      let settled = false;
-      const done = (result: ReplyResult) => {
-        if (settled) return;
-        settled = true;
-        channel.off('phx_error', errorRef);
-        resolve(result);
-      };
-      const errorRef = channel.onError((reason) => done({ status: 'crash', response: reason }));
-      channel
-        .push(event, payload)
-        .receive('ok', (response) => done({ status: 'ok', response }))
-        .receive('error', (response) => done({ status: 'error', response }))
-        .receive('timeout', () => done({ status: 'timeout', response: null }));
-    });
-  }
-
   let groups = 0;
 
   /** A group ann starts with `others` over system:general; the ok reply is the bare id. */
-  async function startConversation(
-    others: RegisteredUser[],
-    message = 'first',
-  ): Promise<{ outcome: ReplyResult; alias: string }> {
-    const alias = `recovery ${++groups}`;
-    const outcome = await pushOutcome(annSystem, 'start_conversation', {
+  async function startGroup(others: RegisteredUser[], message = 'first'): Promise<string> {
+    const id = await push(annSystem, 'start_conversation', {
       token: ann.authToken,
       user_ids: others.map((u) => u.id),
       private: false,
       message,
-      alias,
+      alias: `recovery ${++groups}`,
     });
-    return { outcome, alias };
-  }
-
-  /**
-   * The id of a new group. Works around the start_conversation crash (see the test
-   * "start_conversation replies…"): the conversation is committed before the handler throws,
-   * so without an ok reply it is looked up by its unique alias.
-   */
-  async function startGroup(others: RegisteredUser[], message = 'first'): Promise<string> {
-    const { outcome, alias } = await startConversation(others, message);
-    if (outcome.status === 'ok' && typeof outcome.response === 'string') return outcome.response;
-    const { rows } = await db.query<{ id: string }>(
-      'SELECT id::text AS id FROM conversations WHERE alias = $1',
-      [alias],
-    );
-    expect(rows).toHaveLength(1);
-    return rows[0].id;
+    expect(id).toEqual(expect.stringMatching(UUID));
+    return id as string;
   }
 
   async function joinConversation(
@@ -266,18 +224,21 @@ describe('chat recovery, idempotency and pagination', () => {
 
   // ---- 0. the conversations the tests below need ------------------------------------------
 
-  // TODO: back to `it` once start_conversation is fixed. Server bug: a NEW conversation's
-  // `insertedAt` is not reloaded after `manager.save` (the column is `insert: false`), so
-  // `announceConversation` → `conversationJson` throws "Cannot read properties of undefined
-  // (reading 'toISOString')" after the commit: no reply, the system channel crashes.
   it('start_conversation replies ok with the bare id of the new group', async () => {
-    const { outcome, alias } = await startConversation([bob], 'hello group');
+    const alias = `recovery ${++groups}`;
+    const id = await push(annSystem, 'start_conversation', {
+      token: ann.authToken,
+      user_ids: [bob.id],
+      private: false,
+      message: 'hello group',
+      alias,
+    });
     const { rows } = await db.query<{ id: string }>(
       'SELECT id::text AS id FROM conversations WHERE alias = $1',
       [alias],
     );
-    expect(rows).toHaveLength(1);
-    expect(outcome).toEqual({ status: 'ok', response: rows[0].id });
+    expect(rows).toEqual([{ id }]);
+    expect(id).toMatch(UUID);
   });
 
   // ---- 1. recovery ------------------------------------------------------------------------
@@ -308,10 +269,9 @@ describe('chat recovery, idempotency and pagination', () => {
     const again = await joinConversation(bobSocket, bob, conversationId, {
       last_seen_id: lastSeenId,
     });
+    // Exactly what was sent while away, as the sender's replies carried it, oldest first.
+    expect(again.reply.missed).toEqual({ complete: true, items: expected });
     const missed = again.reply.missed!;
-    expect(missed).toBeDefined();
-    expect(Object.keys(missed).sort()).toEqual(['complete', 'items']);
-    expect(missed.complete).toBe(true);
     expect(missed.items).toHaveLength(29);
     expect(ids(missed.items)).toEqual(ids(expected)); // send order, oldest first
     expect(new Set(ids(missed.items)).size).toBe(29);
@@ -414,6 +374,22 @@ describe('chat recovery, idempotency and pagination', () => {
       ).rows;
     const broadcastsOf = (seen: Array<{ message: MessageJson }>, id: string) =>
       seen.filter((e) => e.message.id === id);
+    const heard = (seen: Array<{ message: MessageJson }>) => seen.map((e) => e.message.id);
+    /**
+     * A fresh message, once both ann and bob heard it. Broadcasts go out in the stored order,
+     * each before its sender's reply, so every broadcast due for an earlier send (a repeat
+     * included, if it were wrongly broadcast) reached them before this one.
+     */
+    let barriers = 0;
+    const barrier = async (channel: Channel, user: RegisteredUser): Promise<string> => {
+      const { id } = await send(channel, user, `barrier ${++barriers}`);
+      await waitFor(
+        () => broadcastsOf(bobSees, id).length > 0 && broadcastsOf(annSees, id).length > 0,
+        2000,
+        'the barrier message',
+      );
+      return id;
+    };
 
     // Sequential repeat from the same sender.
     const original = await send(a1, ann, 'hello once', 'key-1');
@@ -422,10 +398,9 @@ describe('chat recovery, idempotency and pagination', () => {
     const repeatWithOtherContent = await send(a1, ann, 'changed my mind', 'key-1');
     expect(repeatWithOtherContent).toEqual(original);
     expect(await rows('key-1')).toEqual([{ id: original.id, sender: ann.id }]);
-    await sleep(200);
-    expect(broadcastsOf(bobSees, original.id)).toHaveLength(1);
-    expect(broadcastsOf(annSees, original.id)).toHaveLength(1);
-    expect(bobSees).toHaveLength(1);
+    const first = await barrier(a1, ann);
+    expect(heard(bobSees)).toEqual([original.id, first]);
+    expect(heard(annSees)).toEqual([original.id, first]);
 
     // Concurrent: several pushes of each key from two sockets of the same user, none awaited.
     const keys = ['key-2', 'key-3', 'key-4', 'key-5'];
@@ -437,7 +412,7 @@ describe('chat recovery, idempotency and pagination', () => {
         send(a1, ann, `race ${key}`, key),
       ]),
     );
-    await sleep(200);
+    const second = await barrier(a1, ann);
     for (const [k, key] of keys.entries()) {
       const group = replies.slice(k * 4, k * 4 + 4);
       expect(new Set(ids(group)).size).toBe(1);
@@ -446,7 +421,10 @@ describe('chat recovery, idempotency and pagination', () => {
       expect(broadcastsOf(bobSees, group[0].id)).toHaveLength(1);
       expect(broadcastsOf(annSees, group[0].id)).toHaveLength(1);
     }
-    expect(bobSees).toHaveLength(1 + keys.length);
+    const winners = keys.map((_, k) => replies[k * 4].id);
+    const expected = [original.id, first, ...winners, second].sort();
+    expect([...heard(bobSees)].sort()).toEqual(expected);
+    expect([...heard(annSees)].sort()).toEqual(expected);
 
     // The same key from another sender is another message (and is broadcast).
     const bobs = await send(b, bob, 'hello from bob', 'key-1');
@@ -457,7 +435,9 @@ describe('chat recovery, idempotency and pagination', () => {
       { id: original.id, sender: ann.id },
       { id: bobs.id, sender: bob.id },
     ]);
-    await sleep(200);
+    const third = await barrier(b, bob);
+    expect(heard(bobSees).slice(-2)).toEqual([bobs.id, third]);
+    expect(heard(annSees).slice(-2)).toEqual([bobs.id, third]);
     expect(broadcastsOf(annSees, bobs.id)).toHaveLength(1);
     expect(broadcastsOf(bobSees, bobs.id)).toHaveLength(1);
 

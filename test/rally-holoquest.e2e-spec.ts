@@ -5,9 +5,9 @@ import {
   join,
   nextEvent,
   push,
-  sleep,
   collect,
 } from './support/phoenix-client.js';
+import { expectNoneBeforeBarrier } from './support/absence.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
 const API_TOKEN = 'holoquest-api-token-0123456789';
@@ -85,7 +85,7 @@ describe('the HoloQuest flow', () => {
     const bystander = await connect(t.socketUrl, { params: { userToken: other } });
     const channels = [first, second, bystander].map((s) => s.channel('notifications', {}));
     for (const channel of channels) await join(channel);
-    const bystanderMsgs = collect(channels[2], 'msg');
+    const bystanderMsgs = collect<{ user_id: string; message: string }>(channels[2], 'msg');
     const received = channels.slice(0, 2).map((c) => nextEvent(c, 'msg'));
 
     const res = await request(t.url)
@@ -96,8 +96,20 @@ describe('the HoloQuest flow', () => {
     expect(res.body).toEqual({ delivered: 2 });
     for (const payload of await Promise.all(received))
       expect(payload).toEqual({ user_id: target, message: 'Testiiing' });
-    await sleep(150);
-    expect(bystanderMsgs).toEqual([]);
+    // Barrier: a later notification for the bystander is delivered after the first would be.
+    const barrier = await request(t.url)
+      .post('/api/json/notifications')
+      .set({ ...CLIENT_HEADERS, Authorization: `Bearer ${ADMIN_TOKEN}` })
+      .send({ user_id: other, message: 'for you' })
+      .expect(202);
+    expect(barrier.body).toEqual({ delivered: 1 });
+    await expectNoneBeforeBarrier(
+      bystanderMsgs,
+      (m) => m.user_id === target,
+      (m) => m.message === 'for you',
+      { what: "the target's notification at the bystander" },
+    );
+    expect(bystanderMsgs).toEqual([{ user_id: other, message: 'for you' }]);
 
     await request(t.url)
       .post('/api/json/notifications')

@@ -18,14 +18,14 @@ import {
   push,
   pushReply,
   recordFrames,
-  sleep,
   waitFor,
 } from '../support/phoenix-client.js';
+import { expectNoneBeforeBarrier, expectNoneWithin } from '../support/absence.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import { TestChannelsModule, terminateLog } from '../support/test-channels.js';
 
-/** Long enough for a frame that is not coming to have arrived (absence checks). */
-const QUIET_MS = 150;
+/** Longer than a few client rejoin delays (rejoinAfterMs: 50): no rejoin within it. */
+const REJOIN_WATCH_MS = 300;
 
 describe('realtime with the official phoenix client', () => {
   let t: TestApp;
@@ -88,7 +88,10 @@ describe('realtime with the official phoenix client', () => {
       response: { reason: 'join crashed' },
     });
     await leave(channel);
-    await expect(join(socket.channel('room:join-crash-then-ok'))).resolves.toBeDefined();
+    await expect(join(socket.channel('room:join-crash-then-ok'))).resolves.toEqual({
+      joined: 'room:join-crash-then-ok',
+      user: 'ann',
+    });
   });
 
   // ── push / reply ─────────────────────────────────────────────────────────
@@ -137,7 +140,7 @@ describe('realtime with the official phoenix client', () => {
     const senderCh = await joined(sender, 'room:broadcast-from');
     const sameUserCh = await joined(sameUser, 'room:broadcast-from');
     const otherCh = await joined(other, 'room:broadcast-from');
-    const senderGot = collect(senderCh, 'shout');
+    const senderGot = collect<{ msg: string }>(senderCh, 'shout');
     const received = [nextEvent(sameUserCh, 'shout'), nextEvent(otherCh, 'shout')];
 
     await push(senderCh, 'shout_from', { msg: 'not for me' });
@@ -145,8 +148,15 @@ describe('realtime with the official phoenix client', () => {
       { msg: 'not for me' },
       { msg: 'not for me' },
     ]);
-    await sleep(QUIET_MS);
-    expect(senderGot).toEqual([]);
+    // Barrier: a later broadcast on the topic reaches the sender after the first would have.
+    await push(senderCh, 'shout', { msg: 'for everyone' });
+    await expectNoneBeforeBarrier(
+      senderGot,
+      (p) => p.msg === 'not for me',
+      (p) => p.msg === 'for everyone',
+      { what: 'the broadcast_from at its sender' },
+    );
+    expect(senderGot).toEqual([{ msg: 'for everyone' }]);
   });
 
   it('outgoing hook filters and rewrites per subscriber', async () => {
@@ -155,15 +165,22 @@ describe('realtime with the official phoenix client', () => {
     const channels = await Promise.all(sockets.map((s) => joined(s, 'room:filtered')));
     const [annCh, bobCh, catCh] = channels;
     const annFrames = recordFrames(sockets[0], 'room:filtered');
-    const bobGot = collect(bobCh, 'filtered');
+    const bobGot = collect<{ skip: string; n: number }>(bobCh, 'filtered');
     const annNext = nextEvent(annCh, 'filtered');
     const catNext = nextEvent(catCh, 'filtered');
 
     await push(annCh, 'filtered', { skip: 'bob', n: 1 });
     await expect(annNext).resolves.toEqual({ skip: 'bob', n: 1, for: 'ann' });
     await expect(catNext).resolves.toEqual({ skip: 'bob', n: 1, for: 'cat' });
-    await sleep(QUIET_MS);
-    expect(bobGot).toEqual([]);
+    // Barrier: the next broadcast on the topic, which bob does get, comes after the first.
+    await push(annCh, 'filtered', { skip: 'cat', n: 2 });
+    await expectNoneBeforeBarrier(
+      bobGot,
+      (p) => p.n === 1,
+      (p) => p.n === 2,
+      { what: 'the broadcast filtered out for bob' },
+    );
+    expect(bobGot).toEqual([{ skip: 'cat', n: 2, for: 'bob' }]);
     // Through the hook it is a push of that channel: join_ref set, ref null (§7.8).
     expect(annFrames.find((f) => f.event === 'filtered')).toMatchObject({
       join_ref: joinRef(annCh),
@@ -460,8 +477,9 @@ describe('realtime with the official phoenix client', () => {
       payload: {},
     });
     await waitFor(() => terminatedWith(topic).includes('close'), 1000, 'terminate(close)');
-    // A graceful close is not rejoined.
-    await sleep(QUIET_MS);
+    // A graceful close is not rejoined: a rejoin is a client timer (no server order to fence
+    // it), so watch the topic for a few rejoin delays and fail on the first frame.
+    await expectNoneWithin(frames, REJOIN_WATCH_MS, () => true, 'a frame of a rejoin');
     expect(channel.state).toBe('closed');
     expect(frames).toHaveLength(3);
   });

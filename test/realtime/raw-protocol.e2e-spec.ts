@@ -269,8 +269,8 @@ describe('raw Phoenix protocol', () => {
     await s.nextN(2); // new join reply + old phx_close (order checked below)
 
     s.send(['J1', '3', 'room:stale', 'echo', { stale: true }]);
-    await s.expectSilence();
-
+    // Barrier: the next event on the channel is answered after the stale one would have been,
+    // so its reply being the very next frame proves the stale one got nothing.
     expect(await s.request(['J2', '4', 'room:stale', 'echo', { n: 4 }])).toEqual([
       'J2',
       '4',
@@ -295,7 +295,14 @@ describe('raw Phoenix protocol', () => {
       ['J2', 'J2', 'room:dup', 'phx_reply', ok({ joined: 'room:dup', user: 'raw' })],
       ['J1', 'J1', 'room:dup', 'phx_close', {}],
     ]);
-    await s.expectSilence();
+    // Nothing else for either join: the next frame is the reply to a later event (barrier).
+    expect(await s.request(['J2', '3', 'room:dup', 'echo', {}])).toEqual([
+      'J2',
+      '3',
+      'room:dup',
+      'phx_reply',
+      ok({ echo: {} }),
+    ]);
   });
 
   it('duplicate join that is refused: error reply, then phx_close for the old join_ref', async () => {
@@ -349,9 +356,8 @@ describe('raw Phoenix protocol', () => {
       ['1', '2', 'room:leave', 'phx_reply', ok()],
       ['1', '1', 'room:leave', 'phx_close', {}],
     ]);
-    await s.expectSilence();
 
-    // The channel is gone.
+    // The channel is gone (and this reply, the next frame, is the barrier: nothing else came).
     expect(await s.request(['1', '3', 'room:leave', 'echo', {}])).toEqual([
       null,
       '3',
@@ -368,14 +374,15 @@ describe('raw Phoenix protocol', () => {
       'phx_reply',
       ok(),
     ]);
-    await s.expectSilence();
+    // Barrier: the next frame is the reply to a heartbeat sent after (no phx_close came).
+    await s.expectNothingBefore();
 
     // Leave with a stale join_ref: nothing at all, and the channel stays.
     await join(s, 'room:leave2', 'A');
     s.send(['B', 'B', 'room:leave2', 'phx_join', {}]);
     await s.nextN(2);
     s.send(['A', '6', 'room:leave2', 'phx_leave', {}]);
-    await s.expectSilence();
+    // Barrier: the reply to a later event on the channel is the very next frame.
     expect(await s.request(['B', '7', 'room:leave2', 'echo', {}])).toEqual([
       'B',
       '7',
@@ -396,7 +403,7 @@ describe('raw Phoenix protocol', () => {
       'phx_error',
       { reason: 'channel_crash' },
     ]);
-    await s.expectSilence();
+    // Nothing but phx_error: the next frame is the reply to this later event (barrier).
     expect(await s.request(['1', '3', 'room:crash', 'echo', {}])).toEqual([
       null,
       '3',
@@ -426,7 +433,7 @@ describe('raw Phoenix protocol', () => {
       'phx_reply',
       err('join crashed'),
     ]);
-    await s.expectSilence();
+    // No phx_close or phx_error for either: the next frame answers this later event (barrier).
     expect(await s.request(['1', '3', 'room:deny', 'echo', {}])).toEqual([
       null,
       '3',
@@ -666,8 +673,8 @@ describe('raw Phoenix protocol: idle timeout', () => {
       try {
         const closed = await silent.closed(IDLE_MS * 10);
         expect(closed.code).toBe(1002);
-        // Keep going until well past the timeout.
-        await new Promise((resolve) => setTimeout(resolve, IDLE_MS * 2));
+        // Keep going until well past the timeout: waits for a close and fails as soon as it comes.
+        await expect(alive.closed(IDLE_MS * 2)).rejects.toThrow(/still open/);
       } finally {
         clearInterval(timer);
       }

@@ -23,6 +23,7 @@ export interface RawConnectOptions {
 }
 
 const DEFAULT_TIMEOUT_MS = 2000;
+let barriers = 0;
 
 /** `<socketUrl>/websocket?user=raw&vsn=2.0.0` (query params first, `vsn` last). */
 export function rawSocketUrl(socketUrl: string, options: RawConnectOptions = {}): string {
@@ -162,16 +163,29 @@ export class RawSocket {
     return this.next(timeoutMs);
   }
 
-  /** Fails if any frame arrives (or is already queued) within `ms`. */
-  async expectSilence(ms = 150): Promise<void> {
-    if (this.frames.length > 0) throw new Error(`unexpected frame: ${describe(this.frames[0])}`);
-    let frame: RawFrame;
-    try {
-      frame = await this.next(ms);
-    } catch {
-      return;
-    }
-    throw new Error(`unexpected frame: ${describe(frame)}`);
+  /**
+   * Absence, proven by a barrier (no fixed wait): sends `frame` (default: a heartbeat) and
+   * resolves with its reply, failing if any other frame comes first. The server answers a
+   * socket's frames in order, and a channel its events in order, so a frame owed before the
+   * barrier (say, a reply to a stale join_ref) would arrive before the barrier's reply. For a
+   * channel, pass an event on that channel: `[joinRef, ref, topic, 'echo', {}]`.
+   */
+  async expectNothingBefore(
+    frame: [string | null, string, string, string, unknown] = [
+      null,
+      `barrier-${++barriers}`,
+      'phoenix',
+      'heartbeat',
+      {},
+    ],
+  ): Promise<RawFrame> {
+    const [, ref, topic] = frame;
+    const reply = await this.request(frame);
+    const isReply =
+      Array.isArray(reply) && reply[1] === ref && reply[2] === topic && reply[3] === 'phx_reply';
+    if (!isReply)
+      throw new Error(`unexpected frame before the barrier's reply: ${describe(reply)}`);
+    return reply;
   }
 
   /** Resolves when the socket is closed (at once if it already is). */
