@@ -15,8 +15,9 @@ export async function createApp(options: AppModuleOptions): Promise<NestExpressA
   });
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
-  // LongPoll POSTs are ndjson: one frame per line.
-  app.useBodyParser('text', { type: 'application/x-ndjson', limit: '10mb' });
+  // LongPoll POSTs are ndjson, one frame per line (phoenix.js batches): 8 frames' worth at most.
+  const ndjsonLimit = 8 * options.config.realtime.maxFrameBytes;
+  app.useBodyParser('text', { type: 'application/x-ndjson', limit: ndjsonLimit });
   app.useBodyParser('json', { type: ['application/json', 'application/vnd.api+json'] });
   app.useWebSocketAdapter(new PhoenixWsAdapter(app));
   app.useGlobalFilters(new AllExceptionsFilter());
