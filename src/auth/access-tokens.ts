@@ -4,13 +4,11 @@ import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
 import { User } from '../accounts/user.entity.js';
 import { CONFIG, type Config } from '../config/config.js';
+import { type AccessTokenClaims, accessTokenClaims } from './access-token-claims.js';
 
-export interface AccessTokenClaims {
-  sub: string;
-  /** Issued-at in seconds with millisecond precision, compared with tokens_valid_after. */
-  iat: number;
-  exp: number;
-}
+/** True when the token was issued before the user's tokens_valid_after (it is revoked). */
+const issuedBefore = (claims: AccessTokenClaims, tokensValidAfter: Date): boolean =>
+  claims.iat * 1000 < tokensValidAfter.getTime();
 
 /** Access tokens: HS256 JWTs with `sub` = user id, ACCESS_TOKEN_TTL_SECONDS long (30 min). */
 @Injectable()
@@ -33,19 +31,23 @@ export class AccessTokens {
    * Undefined otherwise (sockets and channel payloads use it; REST goes through passport).
    */
   async userOf(token: string): Promise<User | undefined> {
-    let claims: AccessTokenClaims;
+    let payload: unknown;
     try {
-      claims = await this.jwt.verifyAsync<AccessTokenClaims>(token);
+      payload = await this.jwt.verifyAsync<object>(token);
     } catch {
       return undefined;
     }
-    if (typeof claims.sub !== 'string') return undefined;
-    const user = await this.users.findOneBy({ id: claims.sub });
-    return user !== null && !AccessTokens.revoked(claims, user.tokensValidAfter) ? user : undefined;
+    return this.userOfClaims(payload);
   }
 
-  /** True when the token was issued before the user's tokens_valid_after. */
-  static revoked(claims: Pick<AccessTokenClaims, 'iat'>, tokensValidAfter: Date): boolean {
-    return claims.iat * 1000 < tokensValidAfter.getTime();
+  /**
+   * The user of a verified token's payload: claims as we issue them (UUID `sub`, `iat`, `exp`),
+   * an existing user, not revoked. Undefined otherwise.
+   */
+  async userOfClaims(payload: unknown): Promise<User | undefined> {
+    const claims = accessTokenClaims(payload);
+    if (claims === undefined) return undefined;
+    const user = await this.users.findOneBy({ id: claims.sub });
+    return user !== null && !issuedBefore(claims, user.tokensValidAfter) ? user : undefined;
   }
 }

@@ -7,8 +7,8 @@ class LoginController {
   login(): void {}
 }
 
-function context(ip: string, body: object): ExecutionContext {
-  const req = { ip, body, socket: {} };
+function context(ip: string, body: object, user?: { id: string }): ExecutionContext {
+  const req = { ip, body, user, socket: {} };
   return {
     switchToHttp: () => ({ getRequest: () => req }),
     getClass: () => LoginController,
@@ -40,5 +40,18 @@ describe('AuthThrottlerGuard', () => {
     const rejection = guard.canActivate(context('10.0.1.3', { email: 'ANN@x.io' }));
     await expect(rejection).rejects.toBeInstanceOf(RateLimited);
     await expect(rejection).rejects.toMatchObject({ retryAfterSeconds: expect.any(Number) });
+  });
+
+  it('limits per signed-in user whatever the IP, ignoring the body’s email', async () => {
+    const guard = new AuthThrottlerGuard(config);
+    const ann = { id: '0b9f3c0e-5a0e-4f53-9d5e-3f3f1b2a8c11' };
+    await guard.canActivate(context('10.0.2.1', { email: 'new1@x.io' }, ann));
+    await guard.canActivate(context('10.0.2.2', { email: 'new2@x.io' }, ann));
+    await expect(
+      guard.canActivate(context('10.0.2.3', { email: 'new3@x.io' }, ann)),
+    ).rejects.toBeInstanceOf(RateLimited);
+    await expect(
+      guard.canActivate(context('10.0.2.4', { email: 'new3@x.io' }, { id: 'another-user' })),
+    ).resolves.toBe(true);
   });
 });

@@ -4,15 +4,24 @@ import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { RateLimited } from '../common/errors/domain-error.js';
 import { CONFIG, type Config } from '../config/config.js';
 
-function emailOf(req: Request): string | undefined {
+/**
+ * The account a request is about: the signed-in user (put on the request by the BearerGuard,
+ * which runs first) or else the email the body names.
+ */
+function accountOf(req: Request): string | undefined {
+  const user = (req as { user?: { id?: unknown } }).user;
+  if (typeof user?.id === 'string') return `user:${user.id}`;
   const email = (req.body as { email?: unknown } | undefined)?.email;
-  return typeof email === 'string' && email.trim() !== '' ? email.trim().toLowerCase() : undefined;
+  return typeof email === 'string' && email.trim() !== ''
+    ? `email:${email.trim().toLowerCase()}`
+    : undefined;
 }
 
 /**
- * Login, register, password request and refresh: AUTH_RATE_LIMIT requests per
- * AUTH_RATE_WINDOW_MS per route, counted per client IP and, where the body names one, per email.
- * Beyond: 429 `{"error":{"message":"Too many requests"}}` with Retry-After (seconds).
+ * Login, register, password request, refresh, and the current-password checks of password and
+ * email change: AUTH_RATE_LIMIT requests per AUTH_RATE_WINDOW_MS per route, counted per client
+ * IP and per account (the signed-in user, else the body's email). Beyond: 429
+ * `{"error":{"message":"Too many requests"}}` with Retry-After (seconds), whatever the request.
  */
 @Injectable()
 export class AuthThrottlerGuard implements CanActivate {
@@ -29,8 +38,8 @@ export class AuthThrottlerGuard implements CanActivate {
     const req = context.switchToHttp().getRequest<Request>();
     const route = `${context.getClass().name}.${context.getHandler().name}`;
     const keys = [`${route}:ip:${req.ip ?? req.socket.remoteAddress ?? 'unknown'}`];
-    const email = emailOf(req);
-    if (email !== undefined) keys.push(`${route}:email:${email}`);
+    const account = accountOf(req);
+    if (account !== undefined) keys.push(`${route}:${account}`);
     for (const key of keys) {
       try {
         await this.limiter.consume(key);

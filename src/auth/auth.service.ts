@@ -18,6 +18,7 @@ import type { LoginDto } from './dto/login.dto.js';
 import type { RegisterDto } from './dto/register.dto.js';
 import { type LoginBody, publicUser, selfUser } from './login-body.js';
 import { PasswordHasher } from './password-hasher.js';
+import { RefreshTokens } from './refresh-tokens.js';
 import { SecretTokens } from './secret-tokens.service.js';
 import { Sessions } from './sessions.js';
 
@@ -31,6 +32,7 @@ export class AuthService {
     private readonly hasher: PasswordHasher,
     private readonly tokens: SecretTokens,
     private readonly accessTokens: AccessTokens,
+    private readonly refreshTokens: RefreshTokens,
     private readonly sessions: Sessions,
     private readonly mails: AccountMails,
     private readonly conversations: ConversationsService,
@@ -97,16 +99,24 @@ export class AuthService {
     return this.loginBody(user, await this.profileOf(this.db.manager, user.id), refreshToken);
   }
 
-  /** Rotates a refresh token. A reused one revokes all of the user's refresh tokens. */
+  /**
+   * Rotates a refresh token. Presented again within REFRESH_REUSE_INTERVAL_MS, it gets the same
+   * successor; later, it revokes all of the user's refresh tokens.
+   */
   async refresh(token: string): Promise<LoginBody> {
     const rotation = await this.db.transaction((manager) =>
-      this.tokens.rotateRefresh(token, manager),
+      this.refreshTokens.rotate(token, manager),
     );
-    if (rotation.reused) {
+    if (rotation.outcome === 'reused') {
       this.logger.warn(
         `refresh token reuse for user ${rotation.userId}: all refresh tokens revoked`,
       );
       throw invalidToken();
+    }
+    if (rotation.outcome === 'replayed') {
+      this.logger.debug(
+        `refresh token of user ${rotation.userId} presented again within the reuse interval`,
+      );
     }
     const user = await this.db.getRepository(User).findOneByOrFail({ id: rotation.userId });
     return this.loginBody(user, await this.profileOf(this.db.manager, user.id), rotation.token);

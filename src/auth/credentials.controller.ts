@@ -25,6 +25,9 @@ import { TokenDto } from './dto/token.dto.js';
 import type { PublicUser } from './login-body.js';
 
 const INVALID_TOKEN = { description: '`{"error":{"message":"Invalid token"}}`' };
+const TOO_MANY = {
+  description: '`{"error":{"message":"Too many requests"}}` with `Retry-After`.',
+};
 const BEARER_401 = {
   description:
     '`{"errors":{"detail":"Authentication token is missing|invalid_token|invalid|expired."}}`',
@@ -51,9 +54,7 @@ export class CredentialsController {
   @Post('auth/password/request')
   @HttpCode(204)
   @UseGuards(AuthThrottlerGuard)
-  @ApiTooManyRequestsResponse({
-    description: '`{"error":{"message":"Too many requests"}}` with `Retry-After`.',
-  })
+  @ApiTooManyRequestsResponse(TOO_MANY)
   @ApiNoContentResponse({
     description: 'Always, whether or not the account exists (a reset link is mailed if it does).',
   })
@@ -110,7 +111,9 @@ export class CredentialsController {
 
   @Patch('api/password')
   @HttpCode(204)
-  @UseGuards(BearerGuard)
+  // The bearer first: the throttler counts per user (and per IP) the guesses at the password.
+  @UseGuards(BearerGuard, AuthThrottlerGuard)
+  @ApiTooManyRequestsResponse(TOO_MANY)
   @ApiBearerAuth()
   @ApiNoContentResponse({
     description: 'Password changed; every token revoked and live sockets closed.',
@@ -126,7 +129,9 @@ export class CredentialsController {
 
   @Patch('api/email')
   @HttpCode(204)
-  @UseGuards(BearerGuard)
+  // The bearer first: the throttler counts per user (and per IP) the guesses at the password.
+  @UseGuards(BearerGuard, AuthThrottlerGuard)
+  @ApiTooManyRequestsResponse(TOO_MANY)
   @ApiBearerAuth()
   @ApiNoContentResponse({
     description: 'Email changed; every token revoked and live sockets closed.',

@@ -1,13 +1,11 @@
 import type { IncomingMessage } from 'node:http';
 import { Inject, Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
-import { InjectRepository } from '@nestjs/typeorm';
 import { Strategy } from 'passport-jwt';
-import type { Repository } from 'typeorm';
-import { User } from '../accounts/user.entity.js';
+import type { User } from '../accounts/user.entity.js';
 import { Unauthenticated } from '../common/errors/domain-error.js';
 import { CONFIG, type Config } from '../config/config.js';
-import { type AccessTokenClaims, AccessTokens } from './access-tokens.js';
+import { AccessTokens } from './access-tokens.js';
 
 export const BEARER_PROBLEM = Symbol('bearer-problem');
 type BearerRequest = IncomingMessage & { [BEARER_PROBLEM]?: 'missing' | 'invalid_token' };
@@ -33,12 +31,15 @@ export function bearerToken(req: BearerRequest): string | null {
   return match[1];
 }
 
-/** passport-jwt: HS256 with JWT_SECRET; the user must exist and not have revoked the token. */
+/**
+ * passport-jwt: HS256 with JWT_SECRET; then the same checks as sockets and channel payloads
+ * (AccessTokens.userOfClaims): claims as we issue them, an existing user, not revoked.
+ */
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   constructor(
     @Inject(CONFIG) config: Config,
-    @InjectRepository(User) private readonly users: Repository<User>,
+    private readonly accessTokens: AccessTokens,
   ) {
     super({
       jwtFromRequest: bearerToken,
@@ -48,11 +49,9 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     });
   }
 
-  async validate(claims: AccessTokenClaims): Promise<User> {
-    const user =
-      typeof claims.sub === 'string' ? await this.users.findOneBy({ id: claims.sub }) : null;
-    if (user === null || AccessTokens.revoked(claims, user.tokensValidAfter))
-      throw new Unauthenticated('invalid');
+  async validate(payload: unknown): Promise<User> {
+    const user = await this.accessTokens.userOfClaims(payload);
+    if (user === undefined) throw new Unauthenticated('invalid');
     return user;
   }
 }

@@ -2,7 +2,6 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { type EntityManager, In, IsNull, LessThan, MoreThan, Repository } from 'typeorm';
-import { invalidToken } from '../common/errors/domain-error.js';
 import { type TokenPurpose, UserToken } from './user-token.entity.js';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -15,28 +14,46 @@ export const TOKEN_LIFETIMES_MS: Record<TokenPurpose, number> = {
 
 const RAW_TOKEN = /^[A-Za-z0-9_-]{43}$/;
 
-/** SHA-256 of the token's 32 bytes; undefined when it cannot be one of ours. */
-export function tokenHash(raw: string): Buffer | undefined {
-  if (!RAW_TOKEN.test(raw)) return undefined;
-  return createHash('sha256').update(Buffer.from(raw, 'base64url')).digest();
+/** The 32 bytes of a token as the client holds it; undefined when it cannot be one of ours. */
+export function tokenBytes(raw: string): Buffer | undefined {
+  return RAW_TOKEN.test(raw) ? Buffer.from(raw, 'base64url') : undefined;
+}
+
+/** What is stored of a token: the SHA-256 of its bytes. */
+export const tokenDigest = (bytes: Buffer): Buffer => createHash('sha256').update(bytes).digest();
+
+/** The stored form of a raw token; undefined when it cannot be one of ours. */
+function tokenHash(raw: string): Buffer | undefined {
+  const bytes = tokenBytes(raw);
+  return bytes && tokenDigest(bytes);
 }
 
 /**
  * Refresh, email-confirmation, email-change and password-reset tokens: 32 random bytes given to
- * the client as base64url without padding; only the SHA-256 is stored, with its purpose.
+ * the client as base64url without padding (a refresh token's successor is derived instead, see
+ * RefreshTokens); only the SHA-256 is stored, with its purpose.
  */
 @Injectable()
 export class SecretTokens {
   constructor(@InjectRepository(UserToken) private readonly tokens: Repository<UserToken>) {}
 
-  /** Creates a token for `userId`; returns the only copy of the raw value. */
-  async issue(userId: string, purpose: TokenPurpose, manager?: EntityManager): Promise<string> {
-    const bytes = randomBytes(32);
+  /** Creates a random token for `userId`; returns the only copy of the raw value. */
+  issue(userId: string, purpose: TokenPurpose, manager?: EntityManager): Promise<string> {
+    return this.store(userId, purpose, randomBytes(32), manager);
+  }
+
+  /** Stores the digest of `bytes` as a token of `userId`; returns the raw value. */
+  async store(
+    userId: string,
+    purpose: TokenPurpose,
+    bytes: Buffer,
+    manager?: EntityManager,
+  ): Promise<string> {
     const repo = manager ? manager.getRepository(UserToken) : this.tokens;
     await repo.insert({
       userId,
       purpose,
-      tokenHash: createHash('sha256').update(bytes).digest(),
+      tokenHash: tokenDigest(bytes),
       expiresAt: new Date(Date.now() + TOKEN_LIFETIMES_MS[purpose]),
     });
     return bytes.toString('base64url');
@@ -60,32 +77,6 @@ export class SecretTokens {
     return row ?? undefined;
   }
 
-  /**
-   * Single use with rotation: marks the refresh token used and issues its successor. Presenting
-   * a token that was already rotated is reuse: every refresh token of its user is revoked.
-   */
-  async rotateRefresh(raw: string, manager: EntityManager): Promise<RefreshRotation> {
-    const hash = tokenHash(raw);
-    if (hash === undefined) throw invalidToken();
-    const repo = manager.getRepository(UserToken);
-    const row = await repo.findOne({
-      where: { tokenHash: hash, purpose: 'refresh' },
-      lock: { mode: 'pessimistic_write' },
-    });
-    if (row === null || row.expiresAt.getTime() <= Date.now()) throw invalidToken();
-    if (row.usedAt !== null) {
-      // Returned, not thrown: the revocation must commit with the caller's transaction.
-      await repo.delete({ userId: row.userId, purpose: 'refresh' });
-      return { reused: true, userId: row.userId };
-    }
-    await repo.update({ id: row.id }, { usedAt: new Date() });
-    return {
-      reused: false,
-      userId: row.userId,
-      token: await this.issue(row.userId, 'refresh', manager),
-    };
-  }
-
   /** Deletes the user's tokens of these purposes (all when omitted). */
   async revoke(userId: string, purposes?: TokenPurpose[], manager?: EntityManager): Promise<void> {
     const repo = manager ? manager.getRepository(UserToken) : this.tokens;
@@ -104,7 +95,3 @@ export class SecretTokens {
     return result.affected ?? 0;
   }
 }
-
-/** A rotation: the successor token, or reuse detected (every refresh token revoked). */
-export type RefreshRotation =
-  { reused: false; userId: string; token: string } | { reused: true; userId: string };

@@ -24,7 +24,8 @@ export class UserToken {
   tokenHash: Buffer;
 
   /** Set when a refresh token is rotated: the row stays until it expires, so that presenting
-   * it again is recognised as reuse (which revokes every refresh token of the user). */
+   * it again is recognised: within REFRESH_REUSE_INTERVAL_MS of this instant it is answered
+   * with its successor, later it is reuse (which revokes every refresh token of the user). */
   @Column({ name: 'used_at', type: 'timestamptz', nullable: true })
   usedAt: Date | null;
 
