@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -112,6 +113,57 @@ describe('the server process', () => {
     } finally {
       server.child.kill('SIGTERM');
       expect(await server.exited()).toBe(0);
+      await dropTestDatabase(databaseUrl);
+    }
+  }, 30_000);
+
+  it('exits with code 1 when a shutdown cannot finish within SHUTDOWN_TIMEOUT_MS', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'nestling-shutdown-'));
+    const databaseUrl = await createTestDatabase();
+    const port = await freePort();
+    const server = startServerProcess({
+      DATA_DIR: dataDir,
+      PORT: String(port),
+      DATABASE_URL: databaseUrl,
+      LOG_FORMAT: 'json',
+      SHUTDOWN_TIMEOUT_MS: '500',
+    });
+    // A client in the middle of a request: its headers are in (the server answered
+    // "100 Continue"), its body never comes. Closing the HTTP server waits for that request.
+    const client = new net.Socket();
+    try {
+      await server.waitFor(/Nestling listening on/);
+      await new Promise<void>((resolve, reject) => {
+        client.once('error', reject);
+        client.connect(port, '127.0.0.1', resolve);
+      });
+      const continued = new Promise<void>((resolve) => {
+        let seen = '';
+        client.on('data', (chunk: Buffer) => {
+          seen += chunk.toString('latin1');
+          if (seen.startsWith('HTTP/1.1 100')) resolve();
+        });
+      });
+      client.write(
+        'POST /auth/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n' +
+          'Content-Length: 1000\r\nExpect: 100-continue\r\n\r\n{"email":',
+      );
+      await continued;
+
+      server.child.kill('SIGTERM');
+      expect(await server.exited()).toBe(1);
+      const lines = server
+        .stdout()
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as { msg?: string });
+      const messages = lines.map((l) => l.msg);
+      expect(messages).toContain('SIGTERM received: shutting down');
+      expect(messages).toContain('shutdown timed out');
+      expect(messages).not.toContain('shutdown complete');
+    } finally {
+      client.destroy();
+      if (server.child.exitCode === null) server.child.kill('SIGKILL');
       await dropTestDatabase(databaseUrl);
     }
   }, 30_000);

@@ -65,6 +65,28 @@ describe('LongPoll transport', () => {
     return (await res.json()) as Body;
   }
 
+  type RawFrame = [string | null, string | null, string, string, unknown];
+
+  /** Polls `query` until `done(frames so far)` holds; resolves with every frame received. */
+  async function pollUntil(
+    query: string,
+    done: (frames: RawFrame[]) => boolean,
+    timeoutMs = 5000,
+  ): Promise<RawFrame[]> {
+    const frames: RawFrame[] = [];
+    const deadline = Date.now() + timeoutMs;
+    while (!done(frames)) {
+      if (Date.now() > deadline)
+        throw new Error(`poll never matched; got ${JSON.stringify(frames)}`);
+      const polled = await get(query);
+      expect([200, 204]).toContain(polled.status);
+      frames.push(...(polled.messages ?? []).map((m) => JSON.parse(m) as RawFrame));
+    }
+    return frames;
+  }
+
+  const ok = (response: unknown = {}) => ({ status: 'ok', response });
+
   it('works with the official client: join, push and reply, broadcasts from WebSocket sockets', async () => {
     const lp = new Socket(t.socketUrl, {
       transport: LongPoll,
@@ -202,5 +224,64 @@ describe('LongPoll transport', () => {
     ).toEqual({
       status: 410,
     });
+  });
+
+  it('processes only the first 100 lines of a POST', async () => {
+    const { token } = await get('user=batch&vsn=2.0.0');
+    const query = `vsn=2.0.0&token=${token}`;
+    // Line 1 joins, lines 2–102 are echoes e2…e102: lines 101 and 102 are past the limit.
+    const echoes = Array.from({ length: 101 }, (_, i) => `e${i + 2}`);
+    const lines = [
+      '["1","1","room:batch","phx_join",{}]',
+      ...echoes.map((ref) => `["1","${ref}","room:batch","echo",{}]`),
+    ];
+    expect(await post(query, lines)).toEqual({ status: 200 });
+    // Barrier: an echo in a later POST; the channel answers in order, so any reply to lines 101
+    // and 102 would come before its reply.
+    expect(await post(query, ['["1","after","room:batch","echo",{}]'])).toEqual({ status: 200 });
+    const frames = await pollUntil(query, (fs) => fs.some((f) => f[1] === 'after'));
+    const reply = (ref: string, response: unknown): RawFrame => [
+      '1',
+      ref,
+      'room:batch',
+      'phx_reply',
+      ok(response),
+    ];
+    expect(frames).toEqual([
+      reply('1', { joined: 'room:batch', user: 'batch' }),
+      ...echoes.slice(0, 99).map((ref) => reply(ref, { echo: {} })),
+      reply('after', { echo: {} }),
+    ]);
+  });
+
+  it('drops server→client binary frames (with a warning) and the session lives on', async () => {
+    const { token } = await get('user=binout&vsn=2.0.0');
+    const query = `vsn=2.0.0&token=${token}`;
+    const warnings = () =>
+      t.logs.filter((l) => String(l.msg).startsWith('binary frame dropped')).length;
+    const warned = warnings();
+    // A binary push to this client and a binary broadcast on its topic, then an echo (barrier).
+    expect(
+      await post(query, [
+        '["1","1","room:binout","phx_join",{}]',
+        '["1","2","room:binout","binary_push",{}]',
+        '["1","3","room:binout","binary_broadcast",{}]',
+        '["1","4","room:binout","echo",{"after":true}]',
+      ]),
+    ).toEqual({ status: 200 });
+    const frames = await pollUntil(query, (fs) => fs.some((f) => f[1] === '4'));
+    expect(frames).toEqual([
+      ['1', '1', 'room:binout', 'phx_reply', ok({ joined: 'room:binout', user: 'binout' })],
+      ['1', '2', 'room:binout', 'phx_reply', ok()],
+      ['1', '3', 'room:binout', 'phx_reply', ok()],
+      ['1', '4', 'room:binout', 'phx_reply', ok({ echo: { after: true } })],
+    ]);
+    expect(warnings()).toBe(warned + 2);
+
+    // The session goes on: a heartbeat is answered.
+    expect(await post(query, ['[null,"hb","phoenix","heartbeat",{}]'])).toEqual({ status: 200 });
+    expect(await pollUntil(query, (fs) => fs.length > 0)).toEqual([
+      [null, 'hb', 'phoenix', 'phx_reply', ok()],
+    ]);
   });
 });
