@@ -1,8 +1,13 @@
 import { NestFactory } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type {
+  NestExpressApplication,
+  NestExpressBodyParserOptionsMap,
+} from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import { AppModule, type AppModuleOptions } from './app.module.js';
 import { AllExceptionsFilter } from './common/http/all-exceptions.filter.js';
+import { refuseDeepJson } from './common/http/json-body-limits.js';
+import { requestLogging } from './common/logging/request-logging.js';
 import { setupOpenApi } from './openapi.js';
 import { PhoenixWsAdapter } from './realtime/transport/phoenix-ws.adapter.js';
 import { VERSION } from './version.js';
@@ -15,10 +20,19 @@ export async function createApp(options: AppModuleOptions): Promise<NestExpressA
   });
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
+  // req.protocol, req.host and req.ip follow X-Forwarded-* only from the proxies TRUST_PROXY names.
+  app.set('trust proxy', options.config.app.trustProxy);
+  // First, so that requests refused by a body parser still get their id and log line.
+  app.use(requestLogging(options.logger));
   // LongPoll POSTs are ndjson, one frame per line (phoenix.js batches): 8 frames' worth at most.
   const ndjsonLimit = 8 * options.config.realtime.maxFrameBytes;
   app.useBodyParser('text', { type: 'application/x-ndjson', limit: ndjsonLimit });
-  app.useBodyParser('json', { type: ['application/json', 'application/vnd.api+json'] });
+  // Nest types `verify` as reserved (it sets it for `rawBody: true`, which this app does not use).
+  const json: NestExpressBodyParserOptionsMap['json'] = {
+    type: ['application/json', 'application/vnd.api+json'],
+    verify: refuseDeepJson,
+  };
+  app.useBodyParser('json', json);
   app.useWebSocketAdapter(new PhoenixWsAdapter(app));
   app.useGlobalFilters(new AllExceptionsFilter());
   setupOpenApi(app, VERSION);

@@ -10,16 +10,17 @@ import {
 import { BearerGuard } from '../auth/bearer.guard.js';
 import { CurrentUser } from '../auth/current-user.decorator.js';
 import { InvalidQuery } from '../common/errors/invalid-query.js';
+import { isUnstorableText } from '../common/json/json-limits.js';
 import { parsePageToken } from '../common/pagination/page-cursor.js';
 import { parsePageSize } from '../common/pagination/page-size.js';
 import { UsersResponse } from './dto/users-page.response.js';
 import type { User } from './user.entity.js';
 import { UsersService } from './users.service.js';
 
-/** `search`: absent or "" → everyone; a repeated parameter or a NUL character → 400. */
+/** `search`: absent or "" → everyone; a repeated parameter or text PostgreSQL cannot hold → 400. */
 function parseSearch(value: unknown): string {
   if (value === undefined) return '';
-  if (typeof value !== 'string' || value.includes('\0')) {
+  if (typeof value !== 'string' || isUnstorableText(value)) {
     throw new InvalidQuery({ search: ['is invalid'] });
   }
   return value;

@@ -1,5 +1,6 @@
-import { Controller, Delete, Get, HttpCode } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, UseGuards } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { LocalClientsOnlyGuard } from '../common/http/local-clients-only.guard.js';
 import { type DevMail, DevMailbox } from './dev-mailbox.js';
 
 class DevMailDto implements DevMail {
@@ -16,21 +17,24 @@ class DevMailboxDto {
 
 /**
  * The development mailbox over HTTP. Registered only outside production and only when mail is
- * not sent over SMTP (see MailModule); absent routes answer 404.
+ * not sent over SMTP (see MailModule); absent routes answer 404. It hands out password-reset
+ * links, so even then it answers only requests made on this machine, straight to the server (no
+ * proxy in between); any other client gets the same 404.
  */
 @ApiTags('dev')
 @Controller('dev/mailbox')
+@UseGuards(LocalClientsOnlyGuard)
 export class DevMailboxController {
   constructor(private readonly mailbox: DevMailbox) {}
 
-  /** The kept mails, newest first. Development only. */
+  /** The kept mails, newest first. Development only, local clients only. */
   @Get()
   @ApiOkResponse({ type: DevMailboxDto, description: 'The kept mails, newest first.' })
   list(): DevMailboxDto {
     return { mails: this.mailbox.list() };
   }
 
-  /** Empties the mailbox. Development only. */
+  /** Empties the mailbox. Development only, local clients only. */
   @Delete()
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'The mailbox is empty.' })

@@ -10,6 +10,7 @@ import type { Response } from 'express';
 import { DomainError } from '../errors/domain-error.js';
 import { httpResponseFor } from './domain-error.mapping.js';
 import { errorBody } from './error-body.js';
+import { JsonTooDeepError } from './json-body-limits.js';
 
 /** body-parser's error types, which Nest wraps into HttpExceptions with the original as cause. */
 const BODY_PARSER_DETAILS: Record<string, string> = {
@@ -21,6 +22,7 @@ const BODY_PARSER_DETAILS: Record<string, string> = {
 
 /** Shapes an HttpException's response: objects we built pass through; Nest's defaults are mapped. */
 function httpExceptionBody(exception: HttpException): object {
+  if (exception.cause instanceof JsonTooDeepError) return errorBody(exception.cause.message);
   const parserType = (exception.cause as { type?: unknown } | undefined)?.type;
   if (typeof parserType === 'string' && parserType in BODY_PARSER_DETAILS) {
     return errorBody(BODY_PARSER_DETAILS[parserType]);

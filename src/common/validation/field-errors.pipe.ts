@@ -2,11 +2,14 @@ import { type ArgumentMetadata, Injectable, type PipeTransform } from '@nestjs/c
 import { plainToInstance } from 'class-transformer';
 import { type ValidationError, validate } from 'class-validator';
 import { type FieldErrors, MissingParameters, ValidationFailed } from '../errors/domain-error.js';
+import { findUnstorableText } from '../json/json-limits.js';
 
 /** The message of `@IsDefined` on a required body key: it makes the key a missing parameter. */
 export const MISSING = 'missing';
 /** The message of a type check (`@IsString({ message: INVALID })`). */
 export const INVALID = 'is invalid';
+/** The message for a string PostgreSQL cannot store (a U+0000 or a lone surrogate). */
+export const NOT_ALLOWED = 'contains characters that are not allowed';
 
 function collect(errors: ValidationError[], prefix = ''): FieldErrors {
   const fields: FieldErrors = {};
@@ -22,9 +25,22 @@ function collect(errors: ValidationError[], prefix = ''): FieldErrors {
 }
 
 /**
+ * Field errors plus, for the body key holding the first string (value or key, at any depth,
+ * ignored keys included) that PostgreSQL cannot store, NOT_ALLOWED when the rules gave that key
+ * no message of their own.
+ */
+function withUnstorableText(fields: FieldErrors, body: object): FieldErrors {
+  const path = findUnstorableText(body);
+  if (path === undefined) return fields;
+  const key = String(path[0]);
+  return key in fields ? fields : { ...fields, [key]: [NOT_ALLOWED] };
+}
+
+/**
  * Validates a body DTO the way the chat API answers: missing required keys → 400
- * `{"error":{"missing_parameters":[…]}}`; anything else invalid → 422 `{"errors":{field:[…]}}`.
- * Unknown keys are ignored (stripped).
+ * `{"error":{"missing_parameters":[…]}}`; anything else invalid → 422 `{"errors":{field:[…]}}`,
+ * strings PostgreSQL cannot store included (on every key: nothing unstorable gets past the
+ * edge). Unknown keys are otherwise ignored (stripped).
  */
 @Injectable()
 export class FieldErrorsPipe implements PipeTransform {
@@ -44,7 +60,8 @@ export class FieldErrorsPipe implements PipeTransform {
       .filter((e) => Object.values(e.constraints ?? {}).includes(MISSING))
       .map((e) => e.property);
     if (missing.length > 0) throw new MissingParameters(missing);
-    if (errors.length > 0) throw new ValidationFailed(collect(errors));
+    const fields = withUnstorableText(collect(errors), body);
+    if (errors.length > 0 || Object.keys(fields).length > 0) throw new ValidationFailed(fields);
     return instance;
   }
 }
