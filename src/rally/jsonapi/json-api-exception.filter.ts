@@ -6,6 +6,8 @@ import {
   Logger,
 } from '@nestjs/common';
 import type { Response } from 'express';
+import { JsonTooDeepError } from '../../common/http/json-body-limits.js';
+import { MAX_JSON_DEPTH } from '../../common/json/json-limits.js';
 import { RallyError, type RallyProblem } from '../rally-error.js';
 import { invalidBody, statusProblem } from './json-api-problems.js';
 import { sendProblems } from './json-api-response.js';
@@ -17,10 +19,15 @@ const BODY_PARSER_DETAILS: Record<string, string> = {
   'encoding.unsupported': 'Unsupported request body encoding',
   'charset.unsupported': 'Unsupported request body charset',
 };
+const TOO_DEEP_DETAIL = `The request body nests deeper than ${MAX_JSON_DEPTH} levels`;
 
-/** A body-parser error (from Express directly or wrapped by Nest), as a problem. */
+/**
+ * A body-parser error (from Express directly or wrapped by Nest), as a problem. A body refused
+ * for its nesting (see common/http/json-body-limits.ts) is shaped as a parse failure; it says why.
+ */
 export function bodyParserProblem(error: unknown): RallyProblem | undefined {
   const candidate = error instanceof HttpException ? error.cause : error;
+  if (candidate instanceof JsonTooDeepError) return invalidBody(TOO_DEEP_DETAIL);
   const { type, status } = (candidate ?? {}) as { type?: unknown; status?: unknown };
   if (typeof type !== 'string' || !(type in BODY_PARSER_DETAILS)) return undefined;
   const httpStatus = typeof status === 'number' && status >= 400 && status < 500 ? status : 400;
