@@ -32,7 +32,7 @@ describe('chat accounts: register, login, refresh, sign-out', () => {
   const email = () => `user${++n}@example.com`;
 
   beforeAll(async () => {
-    t = await startTestApp();
+    t = await startTestApp({ REFRESH_REUSE_INTERVAL_MS: '0' });
   });
   afterAll(() => t.close());
 

@@ -69,7 +69,10 @@ describe('hostile channel payloads', () => {
     })) as string;
     conversation = socket.channel(`conversation:${conversationId}`, { token: ann.authToken });
     await join(conversation);
-    for (const channel of [system, conversation]) channel.onError(() => (crashes += 1));
+    for (const channel of [system, conversation])
+      channel.onError(() => {
+        crashes += 1;
+      });
   });
 
   const token = () => ({ token: ann.authToken });
@@ -251,7 +254,9 @@ describe('hostile channel payloads', () => {
       channel = rallySocket.channel('notifications', {});
       await join(channel);
       rallyCrashes = 0;
-      channel.onError(() => (rallyCrashes += 1));
+      channel.onError(() => {
+        rallyCrashes += 1;
+      });
     });
 
     it('answers deep, binary and NUL payloads with errors on every event, and keeps working', async () => {
