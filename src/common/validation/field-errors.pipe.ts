@@ -33,7 +33,7 @@ function withUnstorableText(fields: FieldErrors, body: object): FieldErrors {
   const path = findUnstorableText(body);
   if (path === undefined) return fields;
   const key = String(path[0]);
-  return key in fields ? fields : { ...fields, [key]: [NOT_ALLOWED] };
+  return Object.hasOwn(fields, key) ? fields : { ...fields, [key]: [NOT_ALLOWED] };
 }
 
 /**
