@@ -433,7 +433,8 @@ describe('chat channels (official phoenix client)', () => {
       ]);
     }
 
-    // After the window another start_typing goes out again (a throttle, not a one-off).
+    // After the window another start_typing goes out again (a throttle, not a one-off). The wait
+    // lets the window pass; it checks no absence.
     await sleep(TYPING_INTERVAL_MS);
     const again = nextEvent(cb, 'start_typing');
     await push(ca, 'start_typing', { token: ann.authToken });
