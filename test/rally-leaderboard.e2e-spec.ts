@@ -220,6 +220,8 @@ describe('stamp-rally leaderboard: GET /api/json/leaderboard', () => {
       [{ user_id: ids[0], message: '' }, ['/message']],
       [{ user_id: ids[0], message: 'x'.repeat(1001) }, ['/message']],
       [{ user_id: ids[0], message: 5 }, ['/message']],
+      [{ user_id: ids[0], message: 'nul\u0000' }, ['/message']],
+      [{ user_id: ids[0], message: 'lone \ud800' }, ['/message']],
       [{ message: 'x' }, ['/user_id']],
       [{ user_id: ids[0], message: 'x', extra: true }, ['/extra']],
       [[1], ['']],

@@ -1,3 +1,4 @@
+import { isUnstorableText } from '../../common/json/json-limits.js';
 import { invalidBody, pointer } from '../jsonapi/json-api-problems.js';
 import { RallyError, type RallyProblem } from '../rally-error.js';
 
@@ -10,7 +11,8 @@ export interface NotificationRequest {
 }
 
 /**
- * `{"user_id": <uuid>, "message": <1–1000 characters>}` and nothing else; every problem is
+ * `{"user_id": <uuid>, "message": <1–1000 characters, storable text>}` and nothing else (the
+ * same text rules as every other surface, though the message is only pushed); every problem is
  * reported as 400 `InvalidBody` with its pointer.
  */
 export function notificationRequest(body: unknown): NotificationRequest {
@@ -29,6 +31,10 @@ export function notificationRequest(body: unknown): NotificationRequest {
   if (typeof message !== 'string' || length < 1 || length > MESSAGE_MAX_LENGTH)
     problems.push(
       invalidBody(`message must be a string of 1 to ${MESSAGE_MAX_LENGTH} characters`, '/message'),
+    );
+  else if (isUnstorableText(message))
+    problems.push(
+      invalidBody('message must not contain U+0000 or unpaired surrogates', '/message'),
     );
   if (problems.length > 0) throw new RallyError(problems);
   return { userId: (userId as string).toLowerCase(), message: message as string };
