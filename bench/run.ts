@@ -3,9 +3,10 @@
  *
  *   --quick                          a smoke run of a few seconds per phase, fewer sockets
  *   --only nestling,ws,socketio      targets (default: all)
- *   --workloads fanout,saturation,idle,chat   (default: all)
+ *   --workloads fanout,saturation,idle,chat,poisoned   (default: all; poisoned: the chat's
+ *                                    senders without, then with one user sending U+0000)
  *   --no-profile                     skip the profiled Nestling fan-out
- *   --budget-s <s>                   wall-time budget of this script (default 345 full, 300
+ *   --budget-s <s>                   wall-time budget of this script (default 390 full, 300
  *                                    quick, see DEFAULT_BUDGET_S): setup timeouts are cut, and
  *                                    Nestling's idle sockets, so that the phases fit in it
  *   --db-cpus 0|1|0,1                CPUs of Nestling's embedded PostgreSQL when pinning
@@ -32,7 +33,9 @@ import {
 } from './orchestrator/phases.js';
 import { installCleanup, tasksetAvailable } from './orchestrator/processes.js';
 import { aggregateProfile, loadProfile, type ProfileSummary } from './orchestrator/profile.js';
-import { type Machine, num, renderReport, toRow } from './orchestrator/report.js';
+import { num } from './orchestrator/markdown.js';
+import { honestDropPercent, throughputChange } from './orchestrator/poisoned-report.js';
+import { type Machine, renderReport, toRow } from './orchestrator/report.js';
 import { checkTargets } from './orchestrator/targets.js';
 import {
   type PhaseOutcome,
@@ -130,6 +133,15 @@ function describe(outcome: PhaseOutcome): string {
   if (outcome.spec.workload === 'idle') {
     const afterGc = row.gcError ? 'not measured' : `${num(row.kbPerIdleSocketAfterGc, 1)} KB`;
     return `${num(row.joined)} sockets, ${afterGc}/socket after GC, ${num(row.kbPerIdleSocket, 1)} KB settled`;
+  }
+  if (outcome.spec.workload === 'poisoned' && row.poisoned) {
+    const { poison } = row.poisoned;
+    return (
+      `honest ${throughputChange(row.poisoned)} (drop ${num(honestDropPercent(row.poisoned), 1)}%); ` +
+      `poisoner: ${num(poison.sent)} pushes, ${num(poison.ok)} ok, ` +
+      `${JSON.stringify(poison.errors)} errors, ${num(poison.channelCrashes)} channel crashes, ` +
+      `${num(poison.unanswered)} unanswered`
+    );
   }
   return (
     `${num(row.deliveredPerSec)} deliveries/s, lost ${num(row.lost)}, p50 ${num(row.p50, 1)} / p99 ` +

@@ -10,6 +10,7 @@ import { WsTarget } from './targets/ws.js';
 import { runChat } from './workloads/chat.js';
 import { runFanout } from './workloads/fanout.js';
 import { runIdle } from './workloads/idle.js';
+import { runPoisoned } from './workloads/poisoned.js';
 
 function targetFor(options: Options): BroadcastTarget {
   switch (options.target) {
@@ -26,6 +27,8 @@ export async function run(options: Options): Promise<Result> {
   switch (options.workload) {
     case 'chat':
       return runChat(options);
+    case 'poisoned':
+      return runPoisoned(options);
     case 'idle':
       return runIdle(targetFor(options), options);
     case 'fanout':

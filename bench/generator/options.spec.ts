@@ -45,6 +45,37 @@ describe('parseOptions', () => {
     expect(parseOptions(warm).warmupMs).toBe(3000);
   });
 
+  it('takes the poisoned chat with the chat defaults and the poisoner at half the rate', () => {
+    const poisoned = ['--target', 'nestling', '--workload', 'poisoned', '--url', 'http://h'];
+    const timed = [...poisoned, '--rate', '1000', '--duration-ms', '1'];
+    expect(parseOptions(timed)).toMatchObject({ sockets: 1000, groupSize: 5, poisonRate: 500 });
+    expect(parseOptions([...timed, '--poison-rate', '7', '--warmup-ms', '100'])).toMatchObject({
+      poisonRate: 7,
+      warmupMs: 100,
+    });
+    expect(
+      parseOptions([...base, '--sockets', '2', '--rate', '1', '--duration-ms', '1']).poisonRate,
+    ).toBe(0);
+    for (const argv of [
+      [...timed, '--poison-rate', '0'],
+      [
+        '--target',
+        'ws',
+        '--workload',
+        'poisoned',
+        '--url',
+        'http://h',
+        '--rate',
+        '1',
+        '--duration-ms',
+        '1',
+      ],
+      [...base, '--sockets', '2', '--rate', '1', '--duration-ms', '1', '--poison-rate', '5'],
+    ]) {
+      expect(() => parseOptions(argv)).toThrow(OptionsError);
+    }
+  });
+
   it('refuses what it cannot run', () => {
     const bad = [
       [...base, '--rate', '1', '--duration-ms', '1'],

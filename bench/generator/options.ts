@@ -1,5 +1,5 @@
 export type Target = 'nestling' | 'ws' | 'socketio';
-export type Workload = 'fanout' | 'idle' | 'chat';
+export type Workload = 'fanout' | 'idle' | 'chat' | 'poisoned';
 
 export interface Options {
   target: Target;
@@ -31,19 +31,29 @@ export interface Options {
    * connection's first statements, cold index pages).
    */
   warmupMs: number;
+  /**
+   * Poisoned chat: send_message pushes per second from the one extra user whose contents hold
+   * U+0000, during the second window (default: half of `rate`).
+   */
+  poisonRate: number;
   /** Unique per run (chat e-mails); defaults to a timestamp. */
   runId: string;
 }
 
-export const USAGE = `usage: tsx bench/generator/main.ts --target nestling|ws|socketio --workload fanout|idle|chat
+export const USAGE = `usage: tsx bench/generator/main.ts --target nestling|ws|socketio
+  --workload fanout|idle|chat|poisoned
   --url http://127.0.0.1:<port>  --sockets N  --rate N (msgs/s in total)  --duration-ms N
   [--payload-bytes 100] [--senders 1] [--group-size 5] [--grace-ms 2000] [--batch-size 200]
-  [--hold-ms 0] [--await-go 0|1] [--warmup-ms 0 (chat)] [--run-id <id>]
+  [--hold-ms 0] [--await-go 0|1] [--warmup-ms 0 (chat, poisoned)] [--run-id <id>]
+  [--poison-rate <rate/2> (poisoned)]
+  poisoned: the chat workload for --duration-ms twice on the same set-up, honest senders only,
+  then with one extra user sending U+0000 at --poison-rate msgs/s ({"windowDone":"honest-only"}
+  between the two).
   idle --await-go 1: print {"prepared":true,"sockets":N} once the players exist, then wait for
   a "go" line on stdin before connecting; "stop" on stdin ends the idle hold.`;
 
 const TARGETS: readonly Target[] = ['nestling', 'ws', 'socketio'];
-const WORKLOADS: readonly Workload[] = ['fanout', 'idle', 'chat'];
+const WORKLOADS: readonly Workload[] = ['fanout', 'idle', 'chat', 'poisoned'];
 
 export class OptionsError extends Error {}
 
@@ -97,11 +107,12 @@ export function parseOptions(argv: readonly string[]): Options {
   const url = take('url').replace(/\/+$/, '');
   if (!/^https?:\/\//.test(url)) throw new OptionsError('--url must be an http(s) URL');
   const isIdle = workload === 'idle';
+  const isChat = workload === 'chat' || workload === 'poisoned';
   const options: Options = {
     target,
     workload,
     url,
-    sockets: integer('sockets', take('sockets', workload === 'chat' ? '1000' : undefined), 1),
+    sockets: integer('sockets', take('sockets', isChat ? '1000' : undefined), 1),
     rate: integer('rate', take('rate', isIdle ? '0' : undefined), isIdle ? 0 : 1),
     durationMs: integer('duration-ms', take('duration-ms', isIdle ? '0' : undefined), 0),
     payloadBytes: integer('payload-bytes', take('payload-bytes', '100'), 0),
@@ -113,18 +124,25 @@ export function parseOptions(argv: readonly string[]): Options {
     awaitGo: flag('await-go', take('await-go', '0')),
     warmupMs: integer('warmup-ms', take('warmup-ms', '0'), 0),
     runId: take('run-id', Date.now().toString(36)),
+    poisonRate: 0,
   };
-  if (flags.size > 0) throw new OptionsError(`unknown option --${[...flags.keys()][0]}`);
-  if (workload === 'chat' && target !== 'nestling') {
-    throw new OptionsError('--workload chat needs --target nestling');
+  if (workload === 'poisoned') {
+    const half = String(Math.max(1, Math.round(options.rate / 2)));
+    options.poisonRate = integer('poison-rate', take('poison-rate', half), 1);
+  } else if (flags.has('poison-rate')) {
+    throw new OptionsError('--poison-rate needs --workload poisoned');
   }
-  if (workload === 'chat' && options.sockets < options.groupSize) {
+  if (flags.size > 0) throw new OptionsError(`unknown option --${[...flags.keys()][0]}`);
+  if (isChat && target !== 'nestling') {
+    throw new OptionsError(`--workload ${workload} needs --target nestling`);
+  }
+  if (isChat && options.sockets < options.groupSize) {
     throw new OptionsError(
-      `--workload chat needs at least --group-size (${options.groupSize}) sockets`,
+      `--workload ${workload} needs at least --group-size (${options.groupSize}) sockets`,
     );
   }
-  if (options.warmupMs > 0 && workload !== 'chat') {
-    throw new OptionsError('--warmup-ms needs --workload chat');
+  if (options.warmupMs > 0 && !isChat) {
+    throw new OptionsError('--warmup-ms needs --workload chat or poisoned');
   }
   if (options.awaitGo && !isIdle) throw new OptionsError('--await-go 1 needs --workload idle');
   if (options.senders > options.sockets) throw new OptionsError('--senders exceeds --sockets');

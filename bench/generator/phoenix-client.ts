@@ -11,10 +11,16 @@ type ReplyCallback = (reply: PhoenixReply) => void;
  * A minimal Phoenix V2 client over one `ws` socket (the official client is too heavy for
  * thousands of sockets). Frames are `[join_ref, ref, topic, event, payload]`. Broadcasts
  * (`[null,null,…]`) go to `onBroadcast` as raw bytes, undecoded; pushes (`[J,null,…]`, such as
- * presence_state) are dropped undecoded; replies are parsed and routed to their callback.
+ * presence_state) are dropped undecoded; replies are parsed and routed to their callback;
+ * `phx_error` (a crashed channel) goes to `onChannelError`.
  */
 export class PhoenixSocket {
   onBroadcast: (data: Buffer) => void = () => undefined;
+  /**
+   * A `phx_error` on `topic`: the server crashed that channel and dropped the pushes it had not
+   * answered yet (they get no reply); until the topic is joined again, pushes to it get errors.
+   */
+  onChannelError: (topic: string) => void = () => undefined;
   onClose: () => void = () => undefined;
   private nextRef = 0;
   private readonly pending = new Map<string, ReplyCallback>();
@@ -127,7 +133,12 @@ export class PhoenixSocket {
     } catch {
       return;
     }
-    if (!Array.isArray(frame) || frame[3] !== 'phx_reply' || typeof frame[1] !== 'string') return;
+    if (!Array.isArray(frame)) return;
+    if (frame[3] === 'phx_error' && typeof frame[2] === 'string') {
+      this.onChannelError(frame[2]);
+      return;
+    }
+    if (frame[3] !== 'phx_reply' || typeof frame[1] !== 'string') return;
     const callback = this.pending.get(frame[1]);
     if (callback === undefined) return;
     this.pending.delete(frame[1]);

@@ -32,6 +32,10 @@ export interface Result {
   unanswered: number | null;
   /** delivered / the delivery window (first send to last delivery, at least durationMs). */
   deliveredPerSec: number;
+  /** Chat workloads: sends the server answered ok (stored and broadcast). */
+  acknowledged?: number;
+  /** Chat workloads: acknowledged / (first send to last ok reply, at least durationMs). */
+  acknowledgedPerSec?: number;
   /** Send time (stamped in the message) to receipt, over every unique delivery. */
   latencyMs: LatencySummary;
   /** User + system CPU of the generator during the measured phase. */
@@ -44,6 +48,35 @@ export interface Result {
   setupMs: number;
   /** Sockets the server (or the network) closed during the measured phase. */
   disconnects: number;
+  /**
+   * Poisoned chat: the two windows apart (the fields above add them up, over both). Their
+   * `durationMs` is each window's; `sockets` counts the honest members.
+   */
+  poisoned?: PoisonedWindows;
+}
+
+/** Poisoned chat: the honest senders without, then with the poisoner, and what it was told. */
+export interface PoisonedWindows {
+  honestOnly: Result;
+  withPoison: Result;
+  poison: PoisonReplies;
+}
+
+/** What the poisoner's send_message pushes (content holding U+0000) got back. */
+export interface PoisonReplies {
+  /** Pushes per second asked for. */
+  rate: number;
+  sent: number;
+  /** Answered ok: the server took a message it cannot store. */
+  ok: number;
+  /** Error replies by reason (`invalid_payload`, `unmatched topic` after a crash, …). */
+  errors: Record<string, number>;
+  /** `phx_error` on its topic: the server crashed its channel (it joined again each time). */
+  channelCrashes: number;
+  /** Joins again after a crash that the server refused. */
+  rejoinsRefused: number;
+  /** Never answered (a crashed channel drops what it had queued). */
+  unanswered: number;
 }
 
 export interface Measured {
@@ -51,7 +84,9 @@ export interface Measured {
   expected: number;
   rejected: number;
   unanswered: number | null;
-  tracker: DeliveryTracker;
+  /** Chat: ok replies, and the first send to the last of them, ms. */
+  acknowledged?: { count: number; windowMs: number };
+  tracker: Pick<DeliveryTracker, 'delivered' | 'duplicated' | 'outOfOrder'>;
   latency: LatencySummary;
   /** Delivery window in ms (first send to last delivery). */
   windowMs: number;
@@ -65,6 +100,7 @@ export function buildResult(options: Options, m: Measured): Result {
   const durationMs = m.durationMs ?? options.durationMs;
   const delivered = m.tracker.delivered;
   const windowMs = Math.max(durationMs, m.windowMs);
+  const perSec = (count: number, ms: number) => (ms > 0 ? Math.round((count * 1000) / ms) : 0);
   return {
     target: options.target,
     workload: options.workload,
@@ -80,7 +116,14 @@ export function buildResult(options: Options, m: Measured): Result {
     outOfOrder: m.tracker.outOfOrder,
     rejected: m.rejected,
     unanswered: m.unanswered,
-    deliveredPerSec: windowMs > 0 ? Math.round((delivered * 1000) / windowMs) : 0,
+    deliveredPerSec: perSec(delivered, windowMs),
+    ...(m.acknowledged && {
+      acknowledged: m.acknowledged.count,
+      acknowledgedPerSec: perSec(
+        m.acknowledged.count,
+        Math.max(durationMs, m.acknowledged.windowMs),
+      ),
+    }),
     latencyMs: m.latency,
     generatorCpuMs: m.cpu.cpuMs,
     generatorCpuPercent: m.cpu.percent,

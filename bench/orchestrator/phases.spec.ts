@@ -112,6 +112,53 @@ describe('planPhases', () => {
   });
 });
 
+describe('planPhases: poisoned chat', () => {
+  it("is Nestling's, after chat, with the chat's senders and rate and the poisoner at half of it", () => {
+    const all = planPhases({
+      quick: false,
+      targets: ['nestling', 'ws', 'socketio'],
+      workloads: ['chat', 'poisoned', 'idle'],
+      profile: false,
+    });
+    expect(all.map((p) => p.id)).toEqual([
+      'nestling/chat',
+      'nestling/poisoned',
+      'ws/idle',
+      'socketio/idle',
+      'nestling/idle',
+    ]);
+    const [chat, poisoned] = all;
+    expect(poisoned).toMatchObject({
+      generatorWorkload: 'poisoned',
+      sockets: chat.sockets,
+      rate: chat.rate,
+      durationMs: 10_000,
+    });
+    expect(generatorArgs(poisoned, 'http://h').slice(-6)).toEqual([
+      '--batch-size', '8', '--warmup-ms', '3000', '--poison-rate', '500',
+    ]); // prettier-ignore
+    // Two windows of 10 s: one 20 s run in the estimate.
+    expect(estimateMs(poisoned)).toBe(
+      estimateMs({ ...poisoned, workload: 'chat', durationMs: 20_000 }),
+    );
+  });
+
+  it('runs alone when selected alone, small and without warm-up when quick', () => {
+    const quick = planPhases({
+      quick: true,
+      targets: ['nestling', 'ws'],
+      workloads: ['poisoned'],
+      profile: true,
+    });
+    expect(quick.map((p) => p.id)).toEqual(['nestling/poisoned']);
+    expect(generatorArgs(quick[0], 'http://h')).toEqual([
+      '--target', 'nestling', '--workload', 'poisoned', '--url', 'http://h', '--sockets', '50',
+      '--rate', '100', '--duration-ms', '3000', '--payload-bytes', '100',
+      '--batch-size', '8', '--warmup-ms', '0', '--poison-rate', '50',
+    ]); // prettier-ignore
+  });
+});
+
 describe('fitToBudget', () => {
   const idle: PhaseSpec = {
     ...spec('idle'),
@@ -186,9 +233,9 @@ describe('scaleIdleToBudget', () => {
       profile: false,
     })[0];
     expect(full.sockets).toBe(5000);
-    // The phases before it (fan-outs, saturation, chat, the peers' idle phases) are expected to
-    // take about 235 s of the default budget.
-    const available = DEFAULT_BUDGET_S.full * 1000 - 235_000;
+    // The phases before it (fan-outs, saturation, chat, poisoned chat, the peers' idle phases)
+    // are expected to take about 280 s of the default budget.
+    const available = DEFAULT_BUDGET_S.full * 1000 - 280_000;
     expect(scaleIdleToBudget(full, asModelled, available)).toBe(full);
     expect(fitToBudget(full, available, 0).readyTimeoutMs).toBeGreaterThan(
       1.1 * nestlingSetupMs(5000),

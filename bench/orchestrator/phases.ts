@@ -27,8 +27,10 @@ import {
   IDLE_RSS,
   type PhaseOutcome,
   type PhaseSpec,
+  POISON_RATE_SHARE,
   type ServerMeasure,
   type Target,
+  type WindowCpu,
   type Workload,
 } from './types.js';
 
@@ -53,6 +55,14 @@ export const SIZES: Record<'full' | 'quick', Record<Workload | 'profile', Size>>
     },
     idle: { sockets: 5000, rate: 0, durationMs: 0, readyTimeoutMs: 150_000, settleMs: 2000 },
     chat: { sockets: 1000, rate: 1000, durationMs: 15_000, readyTimeoutMs: 120_000, settleMs: 0 },
+    // The chat's senders and rate; durationMs is each of its two windows.
+    poisoned: {
+      sockets: 1000,
+      rate: 1000,
+      durationMs: 10_000,
+      readyTimeoutMs: 120_000,
+      settleMs: 0,
+    },
     profile: { sockets: 1000, rate: 50, durationMs: 6000, readyTimeoutMs: 90_000, settleMs: 0 },
   },
   quick: {
@@ -60,6 +70,7 @@ export const SIZES: Record<'full' | 'quick', Record<Workload | 'profile', Size>>
     saturation: { sockets: 200, rate: 200, durationMs: 3000, readyTimeoutMs: 30_000, settleMs: 0 },
     idle: { sockets: 500, rate: 0, durationMs: 0, readyTimeoutMs: 30_000, settleMs: 1000 },
     chat: { sockets: 50, rate: 100, durationMs: 3000, readyTimeoutMs: 30_000, settleMs: 0 },
+    poisoned: { sockets: 50, rate: 100, durationMs: 3000, readyTimeoutMs: 30_000, settleMs: 0 },
     profile: { sockets: 200, rate: 50, durationMs: 2000, readyTimeoutMs: 30_000, settleMs: 0 },
   },
 };
@@ -69,15 +80,24 @@ const { settled: SETTLED_SAMPLES, afterGc: AFTER_GC } = IDLE_RSS;
 const GC_GUESS_MS = 500;
 
 /**
- * bench/run.ts's default wall-time budget, s. A normal full run should take about 320 s: the
- * phases before Nestling's idle one about 235 s, that one (5,000 sockets) about 80 s. The budget
- * leaves it room for its 5,000 sockets (scaleIdleToBudget) while `npm run bench`, build
- * included, stays under 6 minutes.
+ * bench/run.ts's default wall-time budget, s. A normal full run should take about 360 s: the
+ * phases before Nestling's idle one about 280 s (the poisoned chat about 45 of them), that one
+ * (5,000 sockets) about 80 s. The budget leaves it room for its 5,000 sockets
+ * (scaleIdleToBudget) while `npm run bench`, build included, stays under 7 minutes.
  */
-export const DEFAULT_BUDGET_S = { full: 345, quick: 300 } as const;
+export const DEFAULT_BUDGET_S = { full: 390, quick: 300 } as const;
 
 /** Idle last: joining thousands of sockets is the slowest setup, and it gets what time is left. */
-export const PHASE_ORDER: readonly Workload[] = ['fanout', 'saturation', 'chat', 'idle'];
+export const PHASE_ORDER: readonly Workload[] = [
+  'fanout',
+  'saturation',
+  'chat',
+  'poisoned',
+  'idle',
+];
+
+/** Chat workloads: Nestling's only, with registered users in conversations. */
+const isChat = (workload: Workload) => workload === 'chat' || workload === 'poisoned';
 
 export interface PlanOptions {
   quick: boolean;
@@ -91,8 +111,8 @@ export interface PlanOptions {
 
 /**
  * Workload by workload, each against every selected target in turn (peers first), so targets
- * are compared under the same conditions; chat is Nestling's alone. The profiled fan-out follows
- * the measured one.
+ * are compared under the same conditions; chat and poisoned chat are Nestling's alone. The
+ * profiled fan-out follows the measured one.
  */
 export function planPhases(options: PlanOptions): PhaseSpec[] {
   const sizes = SIZES[options.quick ? 'quick' : 'full'];
@@ -114,20 +134,11 @@ export function planPhases(options: PlanOptions): PhaseSpec[] {
       profile,
       readyTimeoutMs: size.readyTimeoutMs,
       settleMs: size.settleMs,
-      ...(workload === 'chat'
-        ? {
-            extraArgs: [
-              '--batch-size',
-              String(CHAT_SETUP_CONCURRENCY),
-              '--warmup-ms',
-              String(options.quick ? 0 : CHAT_WARMUP_MS),
-            ],
-          }
-        : {}),
+      ...(isChat(workload) ? { extraArgs: chatArgs(workload, size, options.quick) } : {}),
     });
   for (const workload of PHASE_ORDER.filter((w) => options.workloads.includes(w))) {
     for (const target of order) {
-      if (workload === 'chat' && target !== 'nestling') continue;
+      if (isChat(workload) && target !== 'nestling') continue;
       add(target, workload, sizes[workload]);
       if (workload === 'fanout' && target === 'nestling' && options.profile) {
         add(target, workload, sizes.profile, true);
@@ -144,12 +155,25 @@ export function planPhases(options: PlanOptions): PhaseSpec[] {
   return phases;
 }
 
+/** The generator flags of a chat workload: set-up concurrency, warm-up, the poisoner's rate. */
+function chatArgs(workload: Workload, size: Size, quick: boolean): string[] {
+  const args = [
+    '--batch-size', String(CHAT_SETUP_CONCURRENCY),
+    '--warmup-ms', String(quick ? 0 : CHAT_WARMUP_MS),
+  ]; // prettier-ignore
+  if (workload !== 'poisoned') return args;
+  return [...args, '--poison-rate', String(Math.round(size.rate * POISON_RATE_SHARE))];
+}
+
+/** Measured windows of a phase: the poisoned chat's generator runs two of `durationMs`. */
+const windowsOf = (spec: PhaseSpec) => (spec.workload === 'poisoned' ? 2 : 1);
+
 /** A rough wall-time guess for a phase (start, setup, run, idle measuring, grace, stop), ms. */
 export function estimateMs(spec: PhaseSpec): number {
   return (
     (spec.target === 'nestling' ? 3000 : 1000) +
     setupGuessMs(spec) +
-    spec.durationMs +
+    spec.durationMs * windowsOf(spec) +
     (spec.generatorWorkload === 'idle' ? idleMeasureMs(spec) : spec.settleMs) +
     5000
   );
@@ -168,7 +192,7 @@ export function nestlingSetupMs(sockets: number): number {
 }
 
 function setupGuessMs(spec: PhaseSpec): number {
-  if (spec.workload === 'chat') return spec.sockets * 15;
+  if (isChat(spec.workload)) return spec.sockets * 15;
   if (spec.target !== 'nestling') return spec.sockets * 1;
   // Nestling's idle phase shrinks to the time left (scaleIdleToBudget): count its minimum.
   return nestlingSetupMs(spec.workload === 'idle' ? IDLE_MIN_SOCKETS : spec.sockets);
@@ -339,6 +363,40 @@ function startPgWaits(
   }
 }
 
+/** Server and database CPU read at one instant (performance.now()), µs. */
+interface CpuMark {
+  at: number;
+  serverUs: number;
+  dbUs: number;
+}
+
+/**
+ * Poisoned chat: the server's and its database's CPU read as soon as the generator says its
+ * first window is done (`{"windowDone":"honest-only"}`); undefined when it never says so.
+ */
+function markAtWindowDone(
+  generator: ManagedProcess,
+  pid: number,
+  timeoutMs: number,
+): Promise<CpuMark | undefined> {
+  return generator
+    .waitForJson((v) => v.windowDone === 'honest-only', timeoutMs, 'windowDone line')
+    .then(() => ({
+      at: performance.now(),
+      serverUs: readCpuUs(pid),
+      dbUs: readDescendantsCpuUs(pid),
+    }))
+    .catch(() => undefined);
+}
+
+function between(from: CpuMark, to: CpuMark): WindowCpu {
+  return {
+    windowMs: to.at - from.at,
+    serverCpuUs: to.serverUs - from.serverUs,
+    dbCpuUs: to.dbUs - from.dbUs,
+  };
+}
+
 function generatorError(line: Record<string, unknown>): Error {
   const message = typeof line.error === 'string' ? line.error : JSON.stringify(line.error ?? line);
   return new Error(
@@ -439,6 +497,15 @@ export async function runPhase(spec: PhaseSpec, ctx: PhaseContext): Promise<Phas
     measure.setupCpuUs = cpuAtReady.userUs + cpuAtReady.systemUs - setup.cpuUs;
     setup = undefined;
     const dbCpuAtReady = readDescendantsCpuUs(pid);
+    const atReady: CpuMark = {
+      at: readyAt,
+      serverUs: cpuAtReady.userUs + cpuAtReady.systemUs,
+      dbUs: dbCpuAtReady,
+    };
+    const atWindowDone =
+      spec.workload === 'poisoned'
+        ? markAtWindowDone(generator, pid, spec.durationMs + 60_000)
+        : undefined;
     const systemAtReady = readSystemCpu();
     const generatorAtReady = readCpuUs(generator.pid);
     if (spec.target === 'nestling' && spec.workload === 'chat') {
@@ -455,7 +522,7 @@ export async function runPhase(spec: PhaseSpec, ctx: PhaseContext): Promise<Phas
       generator.write('stop\n');
       generator.closeStdin();
     }
-    const resultTimeout = spec.durationMs + 60_000;
+    const resultTimeout = spec.durationMs * windowsOf(spec) + 60_000;
     const line = await generator.waitForJson<{ result?: GeneratorResult; error?: unknown }>(
       (v) => isResult(v) || 'error' in v,
       resultTimeout,
@@ -485,6 +552,18 @@ export async function runPhase(spec: PhaseSpec, ctx: PhaseContext): Promise<Phas
         generatorCpuUs,
     );
     measure.windowMs = resultAt - readyAt;
+    const split = await atWindowDone;
+    if (split) {
+      const atResult: CpuMark = {
+        at: resultAt,
+        serverUs: cpuAtResult.userUs + cpuAtResult.systemUs,
+        dbUs: dbCpuAtReady + measure.descendantsCpuUs,
+      };
+      outcome.windowCpu = {
+        honestOnly: between(atReady, split),
+        withPoison: between(split, atResult),
+      };
+    }
     measure.peakRssKb = sampler.stop().peakKb;
     measure.hwmKb = readMemory(pid).hwmKb;
     if (pgWaits) outcome.pgWaits = await pgWaits.stop();

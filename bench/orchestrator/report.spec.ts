@@ -10,6 +10,7 @@ import {
   toRow,
 } from './report.js';
 import { atLeast, atMost, checkTargets } from './targets.js';
+import { poisonedOutcome } from './testing/poisoned-outcome.js';
 import type { GeneratorResult, PhaseOutcome, Target, Workload } from './types.js';
 
 interface Fake {
@@ -125,6 +126,7 @@ const passing = [
     prepareMs: 1500,
   }),
   outcome('nestling', 'chat', { p99: 15 }),
+  poisonedOutcome({ perSec: 998, p99: 15 }, { perSec: 990, p99: 16 }),
 ];
 
 describe('rows and ratios', () => {
@@ -174,6 +176,7 @@ describe('targets', () => {
       ['saturation-p50', 'pass'],
       ['idle-kb', 'pass'],
       ['chat-p99', 'pass'],
+      ['poisoned-drop', 'pass'],
     ]);
     expect(checks[0].measured).toBe('1.13× (9.00 vs 8.00 µs)');
     expect(checks[0].margin).toMatch(/^6% under the limit/);

@@ -1,4 +1,7 @@
+import type { PoisonedWindows } from '../generator/result.js';
+import { num, table } from './markdown.js';
 import type { WaitSummary } from './pg-waits.js';
+import { poisonedCause, poisonedSection } from './poisoned-report.js';
 import type { ProfileSummary } from './profile.js';
 import type { TargetCheck } from './targets.js';
 import {
@@ -81,6 +84,10 @@ export interface Row {
   generatorCpuPercent?: number;
   /** Nestling's chat: what its PostgreSQL's active client backends waited on (pg-waits.ts). */
   pgWaits?: WaitSummary;
+  /** Poisoned chat: each window's honest figures and the poisoner's replies (the generator's). */
+  poisoned?: PoisonedWindows;
+  /** Poisoned chat: the server's and PostgreSQL's CPU in each window. */
+  windowCpu?: PhaseOutcome['windowCpu'];
 }
 
 const mb = (kb: number | undefined) => (kb === undefined ? undefined : kb / 1024);
@@ -103,6 +110,8 @@ export function toRow(outcome: PhaseOutcome): Row {
     prepareMs: outcome.timings.prepareMs,
   };
   if (outcome.pgWaits) row.pgWaits = outcome.pgWaits;
+  if (result?.poisoned) row.poisoned = result.poisoned;
+  if (outcome.windowCpu) row.windowCpu = outcome.windowCpu;
   if (result && spec.workload === 'idle') {
     row.disconnects = result.disconnects;
     row.generatorCpuPercent = result.generatorCpuPercent;
@@ -254,21 +263,8 @@ export function ratios(rows: readonly Row[]): Ratio[] {
 // ---------------------------------------------------------------------------------------------
 // Markdown
 
-export function num(value: number | undefined, digits = 0): string {
-  if (value === undefined || !Number.isFinite(value)) return '—';
-  return value.toLocaleString('en-US', {
-    minimumFractionDigits: digits,
-    maximumFractionDigits: digits,
-  });
-}
-
 export function times(value: number | undefined): string {
   return value === undefined ? '—' : `${num(value, 2)}×`;
-}
-
-function table(header: string[], body: string[][]): string {
-  const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
-  return [line(header), line(header.map(() => '---')), ...body.map(line)].join('\n');
 }
 
 const WORKLOAD_TITLE: Record<Workload, string> = {
@@ -276,6 +272,7 @@ const WORKLOAD_TITLE: Record<Workload, string> = {
   saturation: 'Saturation probe',
   idle: 'Idle joined sockets',
   chat: 'Chat round trip (Nestling only)',
+  poisoned: 'Poisoned chat (Nestling only)',
 };
 
 export function workloadHeading(workload: Workload, row: Row): string {
@@ -283,6 +280,10 @@ export function workloadHeading(workload: Workload, row: Row): string {
   if (workload === 'idle') return `${title}: ${num(row.sockets)} sockets`;
   if (workload === 'chat') {
     return `${title}: ${num(row.sockets / 5)} conversations × 5 members, send_message at ${num(row.rate)} msgs/s in total, ${num(row.durationMs / 1000)} s`;
+  }
+  if (workload === 'poisoned') {
+    const poison = row.poisoned ? `${num(row.poisoned.poison.rate)} msgs/s` : 'a fixed rate';
+    return `${title}: the chat's ${num(row.sockets / 5)} conversations × 5 members at ${num(row.rate)} msgs/s, ${num(row.durationMs / 1000)} s without, then ${num(row.durationMs / 1000)} s with one user sending U+0000 at ${poison}`;
   }
   const perSec = row.sockets * row.rate;
   return `${title}: ${num(row.sockets)} sockets × ${num(row.rate)} msgs/s (${num(row.payloadBytes)} B) = ${num(perSec)} deliveries/s asked, ${num(row.durationMs / 1000)} s`;
@@ -641,6 +642,9 @@ export function missExplanations(
           `of its core) and PostgreSQL ${num(chat.dbCpuUsPerDelivery, 1)} µs; p50 was ${num(chat.p50, 1)} ms.` +
           pgWaitsSentence(chat.pgWaits);
       }
+    } else if (check.id === 'poisoned-drop') {
+      const poisoned = findRow(rows, 'nestling', 'poisoned');
+      if (poisoned) why = poisonedCause(poisoned);
     } else if (check.id === 'saturation-p50' || check.id === 'saturation-rate') {
       const sat = findRow(rows, 'nestling', 'saturation');
       if (sat)
@@ -708,6 +712,10 @@ export function renderReport(input: ReportInput): string {
     const list = rows.filter((r) => r.workload === workload && r.ok && !r.id.includes('-profile'));
     if (list.length === 0) continue;
     out.push(`## ${workloadHeading(workload, list[0])}`, '');
+    if (workload === 'poisoned') {
+      out.push(...poisonedSection(list[0]), '');
+      continue;
+    }
     const means = (['ws', 'socketio', 'nestling'] as const).flatMap((t) => {
       const runs = list.filter((r) => r.target === t);
       return runs.length > 1 ? [meanRow(runs)] : [];

@@ -1,7 +1,10 @@
-import { findRow, num, ratio, type Row } from './report.js';
+import { num } from './markdown.js';
+import { honestDropPercent, MAX_HONEST_DROP_PERCENT, throughputChange } from './poisoned-report.js';
+import { findRow, ratio, type Row } from './report.js';
 
 export interface TargetCheck {
-  id: 'cpu' | 'p99' | 'saturation-rate' | 'saturation-p50' | 'idle-kb' | 'chat-p99';
+  id:
+    'cpu' | 'p99' | 'saturation-rate' | 'saturation-p50' | 'idle-kb' | 'chat-p99' | 'poisoned-drop';
   description: string;
   /** The measured figure, with what it was computed from. */
   measured: string;
@@ -194,5 +197,29 @@ export function checkTargets(rows: readonly Row[]): TargetCheck[] {
       });
     }
   }
+  checks.push(poisonedDropCheck(findRow(rows, 'nestling', 'poisoned')));
   return checks;
+}
+
+/** The honest senders' throughput may drop by at most 10% with the poisoner (percentage points). */
+function poisonedDropCheck(row: Row | undefined): TargetCheck {
+  const description = `Poisoned chat: honest throughput drop ≤ ${MAX_HONEST_DROP_PERCENT}%`;
+  const limit = `≤ ${MAX_HONEST_DROP_PERCENT}%`;
+  const windows = row?.poisoned;
+  const drop = windows && honestDropPercent(windows);
+  if (windows === undefined || drop === undefined) {
+    return missing('poisoned-drop', description, limit, 'poisoned chat run missing');
+  }
+  const spare = MAX_HONEST_DROP_PERCENT - drop;
+  return {
+    id: 'poisoned-drop',
+    description,
+    measured: `${num(drop, 1)}% (${throughputChange(windows)})`,
+    limit,
+    value: drop,
+    threshold: MAX_HONEST_DROP_PERCENT,
+    ...(spare >= 0
+      ? { status: 'pass', margin: `${num(spare, 1)} points under the limit` }
+      : { status: 'miss', margin: `over by ${num(-spare, 1)} points` }),
+  };
 }

@@ -1,10 +1,10 @@
 import type { Result } from '../generator/result.js';
 import type { WaitSummary } from './pg-waits.js';
 export type Target = 'nestling' | 'ws' | 'socketio';
-export type Workload = 'fanout' | 'saturation' | 'idle' | 'chat';
+export type Workload = 'fanout' | 'saturation' | 'idle' | 'chat' | 'poisoned';
 
 export const TARGETS: readonly Target[] = ['nestling', 'ws', 'socketio'];
-export const WORKLOADS: readonly Workload[] = ['fanout', 'saturation', 'idle', 'chat'];
+export const WORKLOADS: readonly Workload[] = ['fanout', 'saturation', 'idle', 'chat', 'poisoned'];
 export const PEERS: readonly Target[] = ['ws', 'socketio'];
 
 export const TARGET_LABEL: Record<Target, string> = {
@@ -32,11 +32,14 @@ export interface PhaseSpec {
   target: Target;
   workload: Workload;
   /** What the generator is asked to do (saturation is a faster fan-out). */
-  generatorWorkload: 'fanout' | 'idle' | 'chat';
+  generatorWorkload: 'fanout' | 'idle' | 'chat' | 'poisoned';
   sockets: number;
   /** Set when the budget made the phase smaller than planned: the planned socket count. */
   plannedSockets?: number;
-  /** Messages per second sent in total (fan-out: broadcasts; chat: send_message). */
+  /**
+   * Messages per second sent in total (fan-out: broadcasts; chat: send_message; poisoned: the
+   * honest senders' send_message, the poisoner's rate is in extraArgs).
+   */
   rate: number;
   durationMs: number;
   payloadBytes: number;
@@ -46,13 +49,23 @@ export interface PhaseSpec {
   profile: boolean;
   /** How long setup (connecting, joining, creating players or users) may take. */
   readyTimeoutMs: number;
-  /** More generator flags (chat: `--batch-size 8`, see SETUP_CONCURRENCY). */
+  /**
+   * More generator flags (chat: `--batch-size 8`, see CHAT_SETUP_CONCURRENCY; poisoned: also
+   * `--poison-rate`).
+   */
   extraArgs?: string[];
   /**
    * Idle: how long to wait before reading a settled RSS (after the generator's `prepared`, and
    * again after its `ready`).
    */
   settleMs: number;
+}
+
+/** CPU of the server (user + system) and of its embedded PostgreSQL over one window. */
+export interface WindowCpu {
+  windowMs: number;
+  serverCpuUs: number;
+  dbCpuUs: number;
 }
 
 /** The generator's final `{"result":…}` line (its own type: one definition). */
@@ -121,6 +134,11 @@ export interface PhaseOutcome {
    */
   pgWaits?: WaitSummary;
   /**
+   * Poisoned chat: the server's readings in each of the generator's two windows, split at its
+   * `{"windowDone":"honest-only"}` line.
+   */
+  windowCpu?: { honestOnly: WindowCpu; withPoison: WindowCpu };
+  /**
    * Wall times (ms): server start; generator set-up (idle: preparing, then connecting and joining,
    * without the pause for the baseline between them); of it, idle, the preparing (Nestling's
    * players); the measured window; the whole phase.
@@ -147,3 +165,9 @@ export const CHAT_WARMUP_MS = 3000;
  * slower). Only set-up is affected; the measured send_message phase is paced as asked.
  */
 export const CHAT_SETUP_CONCURRENCY = 8;
+
+/**
+ * Poisoned chat: the one poisoning user sends this share of the honest senders' rate (500
+ * msgs/s beside their 1,000 in the full run): one in three of the sends the server gets.
+ */
+export const POISON_RATE_SHARE = 0.5;

@@ -41,7 +41,11 @@ export function groupMembers(count: number, size: number): number[][] {
   return groups;
 }
 
-async function register(url: string, email: string): Promise<{ userId: string; token: string }> {
+/** A new chat user (`POST /auth/register`): its id and access token. */
+export async function register(
+  url: string,
+  email: string,
+): Promise<{ userId: string; token: string }> {
   const body = (await postJson(
     `${url}/auth/register`,
     { email, password: 'Bench-password-1!' },
@@ -52,6 +56,46 @@ async function register(url: string, email: string): Promise<{ userId: string; t
     throw new Error('register answered no auth_token or user id');
   }
   return { userId: body.user.id, token: body.auth_token };
+}
+
+/** A chat socket of the user whose access token this is (retried a few times). */
+export function connectChat(url: string, token: string): Promise<PhoenixSocket> {
+  const socketUrl = `${wsBase(url)}/socket/websocket?token=${encodeURIComponent(token)}&vsn=2.0.0`;
+  return withRetry(() => PhoenixSocket.connect(socketUrl), { attempts: 5, pauseMs: 200 });
+}
+
+/**
+ * Joins `system:general` (hidden) and starts a public conversation of this socket's user with
+ * `userIds` (none: alone); resolves with its id.
+ */
+export async function startConversation(
+  socket: PhoenixSocket,
+  token: string,
+  userIds: string[],
+): Promise<string> {
+  const joined = await socket.join('system:general', { token, hidden: true });
+  if (joined.status !== 'ok') throw new Error(`join system:general: ${JSON.stringify(joined)}`);
+  const started = await socket.push('system:general', 'start_conversation', {
+    token,
+    private: false,
+    user_ids: userIds,
+    message: 'hi',
+    alias: 'bench',
+  });
+  if (started.status !== 'ok' || typeof started.response !== 'string') {
+    throw new Error(`start_conversation: ${JSON.stringify(started)}`);
+  }
+  return started.response;
+}
+
+/** Joins `topic` (a `conversation:{id}`) with the user's token; throws on a refusal. */
+export async function joinConversation(
+  socket: PhoenixSocket,
+  topic: string,
+  token: string,
+): Promise<void> {
+  const reply = await socket.join(topic, { token });
+  if (reply.status !== 'ok') throw new Error(`join ${topic}: ${JSON.stringify(reply)}`);
 }
 
 /** Registers, connects, creates the conversations and joins every member to its own. */
@@ -68,37 +112,17 @@ export async function setUpChat(
   const connections = await mapWindowed(
     count,
     batchSize,
-    (i) =>
-      withRetry(
-        () =>
-          PhoenixSocket.connect(
-            `${wsBase(url)}/socket/websocket?token=${encodeURIComponent(accounts[i].token)}&vsn=2.0.0`,
-          ),
-        { attempts: 5, pauseMs: 200 },
-      ),
+    (i) => connectChat(url, accounts[i].token),
     progress('sockets connected', count),
   );
   const groups = groupMembers(count, options.groupSize);
   const conversationIds = await mapWindowed(
     groups.length,
     Math.min(batchSize, 50),
-    async (g) => {
+    (g) => {
       const [creator, ...others] = groups[g];
-      const { token } = accounts[creator];
-      const socket = connections[creator];
-      const joined = await socket.join('system:general', { token, hidden: true });
-      if (joined.status !== 'ok') throw new Error(`join system:general: ${JSON.stringify(joined)}`);
-      const started = await socket.push('system:general', 'start_conversation', {
-        token,
-        private: false,
-        user_ids: others.map((i) => accounts[i].userId),
-        message: 'hi',
-        alias: 'bench',
-      });
-      if (started.status !== 'ok' || typeof started.response !== 'string') {
-        throw new Error(`start_conversation: ${JSON.stringify(started)}`);
-      }
-      return started.response;
+      const userIds = others.map((i) => accounts[i].userId);
+      return startConversation(connections[creator], accounts[creator].token, userIds);
     },
     progress('conversations created', groups.length),
   );
@@ -118,11 +142,7 @@ export async function setUpChat(
   await mapWindowed(
     count,
     batchSize,
-    async (i) => {
-      const reply = await members[i].socket.join(members[i].topic, { token: members[i].token });
-      if (reply.status !== 'ok')
-        throw new Error(`join ${members[i].topic}: ${JSON.stringify(reply)}`);
-    },
+    (i) => joinConversation(members[i].socket, members[i].topic, members[i].token),
     progress('conversation joins', count),
   );
   return { members, groups };
