@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
+import { JSON_API, type JsonApiErrorObject, jsonApiErrors } from './support/json-api-errors.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
 const API_TOKEN = 'rally-api-token-0123456789abcdef';
 const ADMIN_TOKEN = 'rally-admin-token-0123456789abcdef';
-const JSON_API = 'application/vnd.api+json';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const USERS = '/api/json/accounts/users';
 
@@ -16,37 +16,11 @@ const CLIENT = {
 };
 const ADMIN = { ...CLIENT, Authorization: `Bearer ${ADMIN_TOKEN}` };
 
-interface ErrorObject {
-  id: string;
-  status: string;
-  code: string;
-  title: string;
-  detail: string;
-  source?: { pointer?: string; parameter?: string };
-}
-
-/** The error objects of a JSON:API error document, after checking the document's shape. */
-function errorsOf(res: request.Response): ErrorObject[] {
-  expect(res.headers['content-type']).toBe(JSON_API);
-  expect(Object.keys(res.body as object).sort()).toEqual(['errors', 'jsonapi']);
-  const body = res.body as { errors: ErrorObject[]; jsonapi: unknown };
-  expect(body.jsonapi).toEqual({ version: '1.1' });
-  for (const error of body.errors) {
-    expect(error.id).toMatch(UUID);
-    expect(error.status).toBe(String(res.status));
-    expect(typeof error.title).toBe('string');
-    expect(typeof error.detail).toBe('string');
-  }
-  return body.errors;
-}
-
 /** The single error of a document, without its random id. */
-function onlyError(res: request.Response): Omit<ErrorObject, 'id'> {
-  const errors = errorsOf(res);
+function onlyError(res: request.Response): Omit<JsonApiErrorObject, 'id'> {
+  const errors = jsonApiErrors(res);
   expect(errors).toHaveLength(1);
-  const rest: Partial<ErrorObject> = { ...errors[0] };
-  delete rest.id;
-  return rest as Omit<ErrorObject, 'id'>;
+  return errors[0];
 }
 
 // The first app of the file: nestjs-pino's root logger belongs to it, so its logs hold the boot
@@ -252,7 +226,7 @@ describe('stamp-rally JSON:API: /api/json/accounts/users', () => {
     it('lists every problem of a document at once', async () => {
       const res = await post(userDoc({ nickname: 'ab', stamps_collected: -1, foo: 1 })).expect(400);
       expect(
-        errorsOf(res)
+        jsonApiErrors(res)
           .map((e) => [e.code, e.source?.pointer])
           .sort(),
       ).toEqual([

@@ -1,42 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { createTestDatabase, dropTestDatabase } from '../../test/support/test-database.js';
-import type { ManagedProcess } from '../orchestrator/processes.js';
+import { describe, expect, it } from '@jest/globals';
 import type { Result } from './result.js';
-import { startGeneratorCli, startNestlingOn } from './testing/built-nestling.js';
+import { useBuiltNestling } from './testing/built-nestling.js';
 
 describe('generator: poisoned chat workload against the built Nestling', () => {
-  let databaseUrl: string | undefined;
-  let dataDir: string | undefined;
-  let nestling: { proc: ManagedProcess; url: string } | undefined;
-  let generator: ManagedProcess | undefined;
-
-  beforeAll(async () => {
-    // A database of the test run's PostgreSQL (jest globalSetup), never the machine's.
-    databaseUrl = await createTestDatabase();
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'nestling-poisoned-spec-'));
-    nestling = await startNestlingOn(databaseUrl, dataDir);
-  }, 30_000);
-
-  afterAll(async () => {
-    // Whatever failed: nothing left running, no database, no directory.
-    try {
-      await generator?.stop(2000);
-      await nestling?.proc.stop(5000);
-    } finally {
-      try {
-        if (databaseUrl) await dropTestDatabase(databaseUrl);
-      } finally {
-        if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
-      }
-    }
-  }, 20_000);
+  const nestling = useBuiltNestling('poisoned');
 
   it('acknowledges every honest send in both windows and answers every poisoned push', async () => {
-    generator = startGeneratorCli([
-      '--target', 'nestling', '--workload', 'poisoned', '--url', nestling!.url,
+    const generator = nestling.generator([
+      '--target', 'nestling', '--workload', 'poisoned', '--url', nestling.url,
       '--sockets', '10', '--rate', '20', '--duration-ms', '1000', '--poison-rate', '10',
       '--batch-size', '4', '--warmup-ms', '300',
     ]); // prettier-ignore

@@ -1,32 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
 import { honestDropPercent } from './poisoned-report.js';
-import { missExplanations, renderReport, toRow } from './report.js';
-import { checkTargets } from './targets.js';
+import { missExplanations } from './report.js';
 import { poisonedOutcome } from './testing/poisoned-outcome.js';
 import type { PhaseOutcome } from './types.js';
-
-const machine = {
-  date: 'D',
-  uname: 'U',
-  nproc: 2,
-  cpuModel: 'C',
-  node: 'v',
-  pinned: true,
-  dbCpus: '1',
-};
+import { testReport } from './testing/report-fixture.js';
 
 function report(phases: PhaseOutcome[]) {
-  const rows = phases.map(toRow);
-  const checks = checkTargets(rows);
-  const markdown = renderReport({
-    machine,
-    mode: 'full',
-    rows,
-    checks,
-    phases,
-    totalSeconds: 1,
-    rawFile: 'x',
-  });
+  const { rows, checks, markdown } = testReport(phases);
   return {
     check: checks.find((c) => c.id === 'poisoned-drop')!,
     misses: missExplanations(checks, rows, undefined),

@@ -12,6 +12,7 @@ import {
 import { atLeast, atMost, checkTargets } from './targets.js';
 import { poisonedOutcome } from './testing/poisoned-outcome.js';
 import type { GeneratorResult, PhaseOutcome, Target, Workload } from './types.js';
+import { testMachine, testReport } from './testing/report-fixture.js';
 
 interface Fake {
   delivered?: number;
@@ -208,15 +209,7 @@ describe('targets', () => {
     });
     const rows = [toRow(settledOnly)];
     const markdown = renderReport({
-      machine: {
-        date: 'D',
-        uname: 'U',
-        nproc: 2,
-        cpuModel: 'C',
-        node: 'v',
-        pinned: true,
-        dbCpus: '1',
-      },
+      machine,
       mode: 'full',
       rows,
       checks: checkTargets(rows),
@@ -336,15 +329,7 @@ const walBound: WaitSummary = {
   ],
 };
 
-const machine = {
-  date: 'D',
-  uname: 'U',
-  nproc: 2,
-  cpuModel: 'C',
-  node: 'v',
-  pinned: true,
-  dbCpus: '1',
-};
+const machine = testMachine;
 
 describe("PostgreSQL's wait events in the chat phase", () => {
   const slowChat = (pgWaits?: WaitSummary): PhaseOutcome => ({
@@ -427,15 +412,7 @@ describe("PostgreSQL's wait events in the chat phase", () => {
     expect(missExplanations(checks, rows, undefined)[0]).toMatch(
       /p50 was 5\.0 ms\. PostgreSQL wait events: not sampled \(connecting to 127\.0\.0\.1:5433: password authentication failed\)\.$/,
     );
-    const markdown = renderReport({
-      machine,
-      mode: 'full',
-      rows,
-      checks,
-      phases,
-      totalSeconds: 1,
-      rawFile: 'x',
-    });
+    const { markdown } = testReport(phases);
     expect(markdown).toContain(
       'PostgreSQL backends during the measured window, sampled every 100 ms: not sampled ' +
         '(connecting to 127.0.0.1:5433: password authentication failed).',

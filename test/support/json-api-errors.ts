@@ -1,16 +1,10 @@
 import type request from 'supertest';
+import type { JsonApiErrorObject } from '../../src/rally/jsonapi/json-api-response.js';
+
+export type { JsonApiErrorObject };
 
 export const JSON_API = 'application/vnd.api+json';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
-export interface JsonApiErrorObject {
-  id: string;
-  status: string;
-  code: string;
-  title: string;
-  detail: string;
-  source?: { pointer?: string; parameter?: string };
-}
 
 /**
  * The error objects of a JSON:API error document, without their random ids, after checking the
@@ -24,6 +18,8 @@ export function jsonApiErrors(res: request.Response): Array<Omit<JsonApiErrorObj
   return body.errors.map(({ id, ...rest }) => {
     expect(id).toMatch(UUID);
     expect(rest.status).toBe(String(res.status));
+    expect(typeof rest.title).toBe('string');
+    expect(typeof rest.detail).toBe('string');
     return rest;
   });
 }
