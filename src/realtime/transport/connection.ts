@@ -27,11 +27,16 @@ export interface ConnectionDeps {
 export interface ConnectionWarnings {
   malformedFrame: RateLimitedLog;
   slowConsumer: RateLimitedLog;
+  binaryDropped: RateLimitedLog;
 }
 
 export function connectionWarnings(logger: Logger): ConnectionWarnings {
   const warn = (line: string) => logger.warn(line);
-  return { malformedFrame: new RateLimitedLog(warn), slowConsumer: new RateLimitedLog(warn) };
+  return {
+    malformedFrame: new RateLimitedLog(warn),
+    slowConsumer: new RateLimitedLog(warn),
+    binaryDropped: new RateLimitedLog(warn),
+  };
 }
 
 /** The PubSub topic a socket id subscribes to, so that disconnect(id) reaches every node. */
@@ -107,7 +112,9 @@ export class Connection implements ChannelHost {
   write(frame: Frame): void {
     if (this.ended || !this.transport.open) return;
     if (frame.binary && !this.transport.binary) {
-      this.logger.warn(`binary frame dropped: ${this.socket.transport} cannot carry binary`);
+      this.deps.warnings.binaryDropped.log(
+        () => `binary frame dropped: ${this.socket.transport} cannot carry binary`,
+      );
       return;
     }
     if (!this.transport.write(frame, this.deps.maxBufferedBytes)) this.dropSlowConsumer();
