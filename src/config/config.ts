@@ -1,6 +1,7 @@
 import { type AppConfig, appConfig } from './app.config.js';
 import { type AuthConfig, authConfig } from './auth.config.js';
 import { type ChatConfig, chatConfig } from './chat.config.js';
+import { type ClusterConfig, clusterConfig } from './cluster.config.js';
 import { type DatabaseConfig, databaseConfig } from './database.config.js';
 import type { Env } from './env-validation.js';
 import { type MailConfig, mailConfig } from './mail.config.js';
@@ -13,6 +14,7 @@ export interface Config {
   database: DatabaseConfig;
   auth: AuthConfig;
   realtime: RealtimeConfig;
+  cluster: ClusterConfig;
   chat: ChatConfig;
   rally: RallyConfig;
   mail: MailConfig;
@@ -26,6 +28,7 @@ export function loadConfig(env: Env): Config {
     database: databaseConfig(env),
     auth: authConfig(env, app),
     realtime: realtimeConfig(env),
+    cluster: clusterConfig(env, app.shutdownTimeoutMs),
     chat: chatConfig(env),
     rally: rallyConfig(env),
     mail: mailConfig(env),

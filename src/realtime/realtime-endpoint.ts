@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common
 import type { WebSocket } from 'ws';
 import { CONFIG, type Config } from '../config/config.js';
 import { ChannelRegistry } from './channels/channel-registry.js';
+import { ClusterBus } from './cluster/cluster-bus.js';
 import { PubSub } from './pubsub/pubsub.js';
 import { Connection, connectionWarnings, socketIdTopic } from './transport/connection.js';
 import type { HandshakeAccepted } from './transport/socket-handshake.js';
@@ -25,7 +26,17 @@ export class RealtimeEndpoint implements OnModuleDestroy {
     private readonly pubsub: PubSub,
     private readonly registry: ChannelRegistry,
     @Inject(CONFIG) private readonly config: Config,
-  ) {}
+    bus: ClusterBus,
+  ) {
+    // Broadcasts were lost for this node: its clients rejoin (chat recovers with last_seen_id).
+    bus.onGap(() => this.resyncChannels());
+  }
+
+  /** Ends every channel on this node with phx_error; clients rejoin at once. */
+  resyncChannels(): void {
+    this.logger.warn(`bus gap: ${this.connections.size} sockets' channels rejoin`);
+    for (const connection of this.connections) connection.resyncChannels();
+  }
 
   /** Sends `[null, null, topic, event, payload]` to every subscriber, on every node. */
   broadcast(topic: string, event: string, payload: unknown): void {

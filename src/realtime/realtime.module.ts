@@ -2,7 +2,8 @@ import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { ChannelRegistry } from './channels/channel-registry.js';
 import { Presence } from './presence/presence.service.js';
-import { LocalPubSub } from './pubsub/local-pubsub.js';
+import { ClusterBus } from './cluster/cluster-bus.js';
+import { clusterProviders } from './cluster/cluster.providers.js';
 import { PubSub } from './pubsub/pubsub.js';
 import { RealtimeEndpoint } from './realtime-endpoint.js';
 import { LongPollController } from './transport/longpoll/longpoll.controller.js';
@@ -22,12 +23,12 @@ import { SocketHandshake } from './transport/socket-handshake.js';
   providers: [
     ChannelRegistry,
     SocketHandshake,
-    { provide: PubSub, useClass: LocalPubSub },
+    ...clusterProviders,
     RealtimeEndpoint,
     Presence,
     PhoenixGateway,
     LongPollSessions,
   ],
-  exports: [RealtimeEndpoint, Presence, PubSub],
+  exports: [RealtimeEndpoint, Presence, PubSub, ClusterBus],
 })
 export class RealtimeModule {}

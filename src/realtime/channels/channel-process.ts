@@ -253,9 +253,24 @@ export class ChannelProcess implements Subscriber, ChannelOps {
     this.end(reason, true);
   }
 
+  /**
+   * Ends the channel with `phx_error` (the client rejoins, and recovers what it missed the way
+   * it would after a crash) without blaming a handler: the bus lost messages for this node.
+   */
+  resync(): void {
+    if (this.state !== 'joined') return;
+    this.sendError();
+    this.end('crash', true);
+  }
+
   private crash(where: string, err: unknown): void {
     if (this.state === 'closed') return;
     this.logFailure(where, err);
+    this.sendError();
+    this.end('crash', true);
+  }
+
+  private sendError(): void {
     this.host.send({
       joinRef: this.joinRef,
       ref: this.joinRef,
@@ -263,7 +278,6 @@ export class ChannelProcess implements Subscriber, ChannelOps {
       event: PHX.error,
       payload: { reason: 'channel_crash' },
     });
-    this.end('crash', true);
   }
 
   private end(reason: TerminateReason, runTerminateHook: boolean): void {

@@ -5,7 +5,7 @@ import { PubSub, type Subscriber } from './pubsub.js';
 /** The in-process backplane: one node, synchronous delivery. */
 @Injectable()
 export class LocalPubSub extends PubSub {
-  private readonly logger = new Logger('PubSub');
+  protected readonly logger = new Logger('PubSub');
   private readonly topics = new Map<string, Set<Subscriber>>();
 
   subscribe(topic: string, subscriber: Subscriber): void {
@@ -27,9 +27,18 @@ export class LocalPubSub extends PubSub {
   }
 
   localBroadcast(topic: string, event: string, payload: unknown, from?: Subscriber): void {
+    if (this.topics.has(topic)) this.deliver(new Broadcast(topic, event, payload), from);
+  }
+
+  localSubscriberCount(topic: string): number {
+    return this.topics.get(topic)?.size ?? 0;
+  }
+
+  /** Hands `broadcast` to this node's subscribers of its topic, but `from`. */
+  protected deliver(broadcast: Broadcast, from?: Subscriber): void {
+    const { topic } = broadcast;
     const subscribers = this.topics.get(topic);
     if (subscribers === undefined) return;
-    const broadcast = new Broadcast(topic, event, payload);
     for (const subscriber of subscribers) {
       if (subscriber === from) continue;
       try {
@@ -40,9 +49,5 @@ export class LocalPubSub extends PubSub {
         );
       }
     }
-  }
-
-  localSubscriberCount(topic: string): number {
-    return this.topics.get(topic)?.size ?? 0;
   }
 }

@@ -193,3 +193,10 @@ export function encodeBroadcast(topic: string, event: string, payload: Buffer): 
   payload.copy(frame, headerSize);
   return frame;
 }
+
+/** The payload bytes of a broadcast frame (kind 2) this server encoded. */
+export function broadcastPayload(frame: Buffer): Buffer {
+  if (frame[0] !== BinaryKind.broadcast || frame.length < 3)
+    throw new MalformedFrameError('not a broadcast frame');
+  return frame.subarray(3 + frame[1] + frame[2]);
+}

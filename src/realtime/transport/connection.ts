@@ -120,6 +120,11 @@ export class Connection implements ChannelHost {
     if (!this.transport.write(frame, this.deps.maxBufferedBytes)) this.dropSlowConsumer();
   }
 
+  /** Every joined channel ends with phx_error, so that its client rejoins (a bus gap). */
+  resyncChannels(): void {
+    for (const channel of [...this.channels.values()]) channel.resync();
+  }
+
   removeChannel(channel: ChannelProcess): void {
     if (this.channels.get(channel.topic) === channel) this.channels.delete(channel.topic);
   }

@@ -13,8 +13,7 @@ import {
 } from './handshake.js';
 import type { Serializer } from './serializer.js';
 import { isRefusal, type SocketAuthenticator } from './socket-authenticator.js';
-import { V1JsonSerializer } from './v1-json.serializer.js';
-import { V2JsonSerializer } from './v2-json.serializer.js';
+import { SERIALIZERS } from './serializers.js';
 
 /** An accepted handshake: how to frame the connection and who is on it. */
 export interface HandshakeAccepted {
@@ -58,10 +57,7 @@ export class SocketHandshake implements OnModuleInit {
   private readonly logger = new Logger('Socket');
   /** Refusals are a client's to cause at will: at most one line per second. */
   private readonly refusals = new RateLimitedLog((line) => this.logger.log(line));
-  private readonly serializers = {
-    '1.0.0': new V1JsonSerializer(),
-    '2.0.0': new V2JsonSerializer(),
-  };
+  private readonly serializers = SERIALIZERS;
   private authenticators: SocketAuthenticator[] = [];
 
   constructor(
