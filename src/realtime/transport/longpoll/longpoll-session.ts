@@ -46,25 +46,33 @@ export class LongPollSession implements Transport {
     return this.bytes <= maxBufferedBytes;
   }
 
-  /** Waits up to `windowMs` for messages; a newer poll answers an older one with 204. */
-  poll(windowMs: number): Promise<PollResult> {
+  /**
+   * Waits up to `windowMs` for messages; a newer poll answers an older one with 204. When
+   * `abandoned` aborts first (the client went away), the poll ends with 204 and takes nothing:
+   * the messages wait for the next poll.
+   */
+  poll(windowMs: number, abandoned?: AbortSignal): Promise<PollResult> {
     this.lastPoll = Date.now();
     if (this.waiter) this.answer(204);
+    if (abandoned?.aborted) return Promise.resolve({ status: 204, messages: [] });
     if (this.buffer.length > 0 || this.closed) {
       return Promise.resolve(this.take(this.buffer.length > 0 ? 200 : 204));
     }
     return new Promise((resolve) => {
       const timer = setTimeout(() => this.answer(204), windowMs);
-      this.waiter = (result) => {
+      const abandon = () => {
+        if (this.waiter !== waiter) return;
+        this.waiter = undefined;
+        waiter({ status: 204, messages: [] });
+      };
+      const waiter = (result: PollResult) => {
         clearTimeout(timer);
+        abandoned?.removeEventListener('abort', abandon);
         resolve(result);
       };
+      abandoned?.addEventListener('abort', abandon, { once: true });
+      this.waiter = waiter;
     });
-  }
-
-  /** The client went away before its poll was answered. */
-  abandonPoll(): void {
-    this.waiter = undefined;
   }
 
   close(): void {

@@ -1,20 +1,33 @@
-import { randomBytes } from 'node:crypto';
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { CONFIG, type Config } from '../../../config/config.js';
+import { ClusterBus } from '../../cluster/cluster-bus.js';
 import { RealtimeEndpoint } from '../../realtime-endpoint.js';
 import type { HandshakeAccepted } from '../socket-handshake.js';
-import { LongPollSession } from './longpoll-session.js';
+import { deliverLines } from './longpoll-post.js';
+import { LongPollRelay, type OwnedSessions } from './longpoll-relay.js';
+import { type PollResult, LongPollSession } from './longpoll-session.js';
+import { newSessionToken, sessionOwner } from './longpoll-token.js';
 
-/** The live LongPoll sessions of this node, by token. */
+/**
+ * The LongPoll sessions of this node, by token. In a cluster a token names the node that owns
+ * its session, and requests for another node's sessions are served by that node through the
+ * bus (LongPollRelay), so that no load balancer stickiness is needed.
+ */
 @Injectable()
-export class LongPollSessions implements OnModuleDestroy {
+export class LongPollSessions implements OwnedSessions, OnModuleDestroy {
   private readonly sessions = new Map<string, LongPollSession>();
+  private readonly relay: LongPollRelay | undefined;
   private sweep: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly endpoint: RealtimeEndpoint,
     @Inject(CONFIG) private readonly config: Config,
-  ) {}
+    private readonly bus: ClusterBus,
+  ) {
+    this.relay = bus.clustered
+      ? new LongPollRelay(bus, this, { windowMs: this.windowMs })
+      : undefined;
+  }
 
   get windowMs(): number {
     return this.config.realtime.longPollWindowMs;
@@ -25,13 +38,9 @@ export class LongPollSessions implements OnModuleDestroy {
     return this.config.realtime.maxFrameBytes;
   }
 
-  get(token: string | undefined): LongPollSession | undefined {
-    return token === undefined ? undefined : this.sessions.get(token);
-  }
-
-  /** A new session whose connection is `handshake`'s. */
+  /** A new session on this node whose connection is `handshake`'s. */
   open(handshake: HandshakeAccepted): LongPollSession {
-    const token = randomBytes(24).toString('base64url');
+    const token = newSessionToken(this.relay === undefined ? undefined : this.bus.self.name);
     const session = new LongPollSession(token, (s) => {
       this.sessions.delete(s.token);
       s.connection.transportClosed();
@@ -42,9 +51,51 @@ export class LongPollSessions implements OnModuleDestroy {
     return session;
   }
 
+  /**
+   * The next messages of session `token`, wherever it lives (waits up to the window); undefined
+   * when there is no such session. `abandoned`: the client went away.
+   */
+  poll(token: string, abandoned: AbortSignal): Promise<PollResult | undefined> {
+    const remote = this.remote(token);
+    return remote === undefined
+      ? this.pollLocal(token, abandoned)
+      : remote.relay.poll(remote.owner, token, abandoned);
+  }
+
+  /** Hands POSTed frames to session `token`, wherever it lives: 200, or 410 (no such session). */
+  async post(token: string, lines: string[], ndjson: boolean): Promise<200 | 410> {
+    const remote = this.remote(token);
+    return remote === undefined
+      ? this.postLocal(token, lines, ndjson)
+      : remote.relay.post(remote.owner, token, lines, ndjson);
+  }
+
+  pollLocal(token: string, abandoned: AbortSignal): Promise<PollResult | undefined> {
+    const session = this.sessions.get(token);
+    if (session === undefined) return Promise.resolve(undefined);
+    session.connection.touch();
+    return session.poll(this.windowMs, abandoned);
+  }
+
+  postLocal(token: string, lines: string[], ndjson: boolean): 200 | 410 {
+    const session = this.sessions.get(token);
+    if (session === undefined || !session.open) return 410;
+    return deliverLines(session, lines, ndjson, this.maxFrameBytes) ? 200 : 410;
+  }
+
   onModuleDestroy(): void {
     if (this.sweep) clearInterval(this.sweep);
+    this.relay?.stop();
     for (const session of [...this.sessions.values()]) session.close();
+  }
+
+  /** The other node that owns `token`'s session; undefined when it is this one (or none). */
+  private remote(token: string): { relay: LongPollRelay; owner: string } | undefined {
+    const { relay } = this;
+    const owner = sessionOwner(token);
+    if (relay === undefined || owner === undefined || owner === this.bus.self.name)
+      return undefined;
+    return { relay, owner };
   }
 
   /** Sessions not polled for 1.5 windows end, as a closed socket would. */

@@ -3,10 +3,8 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { parseConnectParams } from '../handshake.js';
 import { isAccepted, SocketHandshake } from '../socket-handshake.js';
+import { postedLines } from './longpoll-post.js';
 import { LongPollSessions } from './longpoll-sessions.js';
-
-/** The JS client sends at most this many frames per POST; more are ignored, as in Phoenix. */
-const MAX_BATCH = 100;
 
 function search(req: Request): string {
   const q = req.originalUrl.indexOf('?');
@@ -44,40 +42,28 @@ export class LongPollController {
     private readonly handshake: SocketHandshake,
   ) {}
 
+  /** Polls the session the token names (on whichever node owns it), or opens one here. */
   @Get()
   async poll(@Req() req: Request, @Res() res: Response): Promise<void> {
-    const session = this.sessions.get(sessionToken(req));
-    if (session === undefined) return this.openSession(req, res);
-    session.connection.touch();
-    req.on('close', () => {
-      if (!res.writableEnded) session.abandonPoll();
-    });
-    const result = await session.poll(this.sessions.windowMs);
-    if (!res.writableEnded)
-      reply(res, { status: result.status, token: session.token, messages: result.messages });
+    const token = sessionToken(req);
+    if (token === undefined) return this.openSession(req, res);
+    const abandoned = new AbortController();
+    res.on('close', () => abandoned.abort());
+    const result = await this.sessions.poll(token, abandoned.signal);
+    if (res.writableEnded || abandoned.signal.aborted) return;
+    if (result === undefined) return this.openSession(req, res);
+    reply(res, { status: result.status, token, messages: result.messages });
   }
 
+  /** Hands the frames to the session the token names, on whichever node owns it. */
   @Post()
-  send(@Req() req: Request, @Res() res: Response): void {
-    const session = this.sessions.get(sessionToken(req));
-    if (session === undefined || !session.open) return reply(res, { status: 410 });
+  async send(@Req() req: Request, @Res() res: Response): Promise<void> {
+    const token = sessionToken(req);
+    if (token === undefined) return reply(res, { status: 410 });
     const body = typeof req.body === 'string' ? req.body : JSON.stringify(req.body ?? null);
     const ndjson = (req.headers['content-type'] ?? '').startsWith('application/x-ndjson');
-    const lines = ndjson
-      ? body
-          .split(/\r?\n/)
-          .filter((line) => line !== '')
-          .slice(0, MAX_BATCH)
-      : [body];
-    for (const line of lines) {
-      if (!session.open) break;
-      const binary = ndjson && !line.startsWith('[');
-      const data = Buffer.from(line, binary ? 'base64' : 'utf8');
-      if (data.length > this.sessions.maxFrameBytes)
-        session.connection.close(1009, 'frame too large');
-      else session.connection.receive(data, binary);
-    }
-    reply(res, { status: session.open ? 200 : 410 });
+    const status = await this.sessions.post(token, postedLines(body, ndjson), ndjson);
+    reply(res, { status });
   }
 
   @Options()
