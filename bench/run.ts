@@ -3,8 +3,10 @@
  *
  *   --quick                          a smoke run of a few seconds per phase, fewer sockets
  *   --only nestling,ws,socketio      targets (default: all)
- *   --workloads fanout,saturation,idle,chat,poisoned   (default: all; poisoned: the chat's
- *                                    senders without, then with one user sending U+0000)
+ *   --workloads fanout,crossnode,saturation,idle,chat,poisoned   (default: all; crossnode:
+ *                                    the fan-out with its publisher on another Nestling node, on
+ *                                    a redis-server of its own; poisoned: the chat's senders
+ *                                    without, then with one user sending U+0000)
  *   --no-profile                     skip the profiled Nestling fan-out
  *   --budget-s <s>                   wall-time budget of this script (default 390 full, 300
  *                                    quick, see DEFAULT_BUDGET_S): setup timeouts are cut, and

@@ -31,8 +31,11 @@ export async function run(options: Options): Promise<Result> {
       return runPoisoned(options);
     case 'idle':
       return runIdle(targetFor(options), options);
-    case 'fanout':
-      return runFanout(targetFor(options), options);
+    case 'fanout': {
+      const { publisherUrl } = options;
+      const publisher = publisherUrl ? targetFor({ ...options, url: publisherUrl }) : undefined;
+      return runFanout(targetFor(options), options, publisher);
+    }
   }
 }
 

@@ -76,6 +76,42 @@ describe('parseOptions', () => {
     }
   });
 
+  it('points the senders at another node with --publisher-url (fan-out on Nestling only)', () => {
+    const argv = (line: string) => line.split(' ');
+    const nestling = argv(
+      '--target nestling --workload fanout --url http://b:2 --sockets 2 --rate 1 --duration-ms 1',
+    );
+    expect(parseOptions(nestling).publisherUrl).toBeUndefined();
+    expect(parseOptions([...nestling, '--publisher-url', 'http://a:1/'])).toMatchObject({
+      url: 'http://b:2',
+      publisherUrl: 'http://a:1',
+      sockets: 2,
+    });
+    // The senders are sockets of their own there, so they may outnumber the receivers.
+    const three = parseOptions([...nestling, '--publisher-url=http://a:1', '--senders', '3']);
+    expect(three.senders).toBe(3);
+    const elsewhere = ['--publisher-url', 'http://a'];
+    const timed = ['--rate', '1', '--duration-ms', '1'];
+    for (const [bad, message] of [
+      [[...nestling, '--publisher-url', 'a:1'], '--publisher-url must be an http(s) URL'],
+      [[...nestling, '--senders', '3'], '--senders exceeds --sockets'],
+      [
+        [
+          ...argv('--target ws --workload fanout --url http://b --sockets 2'),
+          ...timed,
+          ...elsewhere,
+        ],
+        '--publisher-url needs --workload fanout and --target nestling',
+      ],
+      [
+        [...argv('--target nestling --workload idle --url http://b --sockets 2'), ...elsewhere],
+        '--publisher-url needs --workload fanout and --target nestling',
+      ],
+    ] as const) {
+      expect(() => parseOptions(bad)).toThrow(new OptionsError(message));
+    }
+  });
+
   it('refuses what it cannot run', () => {
     const bad = [
       [...base, '--rate', '1', '--duration-ms', '1'],

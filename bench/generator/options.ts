@@ -6,6 +6,12 @@ export interface Options {
   workload: Workload;
   /** Base HTTP URL of the server, e.g. http://127.0.0.1:4000. */
   url: string;
+  /**
+   * Fan-out on Nestling: the senders connect here, as sockets of their own that are not counted
+   * as receivers, while the `sockets` receivers connect to `url` (a cluster's other node: the
+   * cross-node fan-out). Undefined: the senders are receivers 0..senders-1 on `url`.
+   */
+  publisherUrl?: string;
   sockets: number;
   /** Messages sent per second, in total over all senders. */
   rate: number;
@@ -45,12 +51,14 @@ export const USAGE = `usage: tsx bench/generator/main.ts --target nestling|ws|so
   --url http://127.0.0.1:<port>  --sockets N  --rate N (msgs/s in total)  --duration-ms N
   [--payload-bytes 100] [--senders 1] [--group-size 5] [--grace-ms 2000] [--batch-size 200]
   [--hold-ms 0] [--await-go 0|1] [--warmup-ms 0 (chat, poisoned)] [--run-id <id>]
-  [--poison-rate <rate/2> (poisoned)]
+  [--poison-rate <rate/2> (poisoned)] [--publisher-url http://127.0.0.1:<port> (fanout, nestling)]
   poisoned: the chat workload for --duration-ms twice on the same set-up, honest senders only,
   then with one extra user sending U+0000 at --poison-rate msgs/s ({"windowDone":"honest-only"}
   between the two).
   idle --await-go 1: print {"prepared":true,"sockets":N} once the players exist, then wait for
-  a "go" line on stdin before connecting; "stop" on stdin ends the idle hold.`;
+  a "go" line on stdin before connecting; "stop" on stdin ends the idle hold.
+  fanout --publisher-url: the --senders senders are sockets of their own on that URL (another
+  node of the cluster), not receivers; the --sockets receivers connect to --url.`;
 
 const TARGETS: readonly Target[] = ['nestling', 'ws', 'socketio'];
 const WORKLOADS: readonly Workload[] = ['fanout', 'idle', 'chat', 'poisoned'];
@@ -79,6 +87,13 @@ function oneOf<T extends string>(name: string, raw: string, allowed: readonly T[
   return raw as T;
 }
 
+/** An http(s) base URL without its trailing slashes. */
+function httpUrl(name: string, raw: string): string {
+  const url = raw.replace(/\/+$/, '');
+  if (!/^https?:\/\//.test(url)) throw new OptionsError(`--${name} must be an http(s) URL`);
+  return url;
+}
+
 /** Parses `--name value` and `--name=value` flags; throws OptionsError on anything wrong. */
 export function parseOptions(argv: readonly string[]): Options {
   const flags = new Map<string, string>();
@@ -104,8 +119,9 @@ export function parseOptions(argv: readonly string[]): Options {
 
   const target = oneOf('target', take('target'), TARGETS);
   const workload = oneOf('workload', take('workload'), WORKLOADS);
-  const url = take('url').replace(/\/+$/, '');
-  if (!/^https?:\/\//.test(url)) throw new OptionsError('--url must be an http(s) URL');
+  const url = httpUrl('url', take('url'));
+  const publisher = flags.get('publisher-url');
+  flags.delete('publisher-url');
   const isIdle = workload === 'idle';
   const isChat = workload === 'chat' || workload === 'poisoned';
   const options: Options = {
@@ -125,6 +141,7 @@ export function parseOptions(argv: readonly string[]): Options {
     warmupMs: integer('warmup-ms', take('warmup-ms', '0'), 0),
     runId: take('run-id', Date.now().toString(36)),
     poisonRate: 0,
+    ...(publisher !== undefined && { publisherUrl: httpUrl('publisher-url', publisher) }),
   };
   if (workload === 'poisoned') {
     const half = String(Math.max(1, Math.round(options.rate / 2)));
@@ -144,8 +161,13 @@ export function parseOptions(argv: readonly string[]): Options {
   if (options.warmupMs > 0 && !isChat) {
     throw new OptionsError('--warmup-ms needs --workload chat or poisoned');
   }
+  if (publisher !== undefined && (workload !== 'fanout' || target !== 'nestling')) {
+    throw new OptionsError('--publisher-url needs --workload fanout and --target nestling');
+  }
   if (options.awaitGo && !isIdle) throw new OptionsError('--await-go 1 needs --workload idle');
-  if (options.senders > options.sockets) throw new OptionsError('--senders exceeds --sockets');
+  if (options.senders > options.sockets && publisher === undefined) {
+    throw new OptionsError('--senders exceeds --sockets');
+  }
   return options;
 }
 

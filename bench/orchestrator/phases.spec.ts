@@ -14,6 +14,7 @@ import {
   type PhaseContext,
 } from './phases.js';
 import { tasksetAvailable } from './processes.js';
+import { gone } from './testing/gone.js';
 import type { PhaseSpec } from './types.js';
 
 const scripts = {
@@ -47,15 +48,6 @@ function spec(workload: 'fanout' | 'idle' | 'chat'): PhaseSpec {
     readyTimeoutMs: 10_000,
     settleMs: 100,
   };
-}
-
-function gone(pid: number | undefined): boolean {
-  try {
-    process.kill(pid!, 0);
-    return false;
-  } catch {
-    return true;
-  }
 }
 
 describe('planPhases', () => {
@@ -159,6 +151,61 @@ describe('planPhases: poisoned chat', () => {
   });
 });
 
+describe('planPhases: cross-node fan-out', () => {
+  it("is Nestling's, after the single-node fan-outs, twice with the fan-out's size", () => {
+    const all = planPhases({
+      quick: false,
+      targets: ['nestling', 'ws', 'socketio'],
+      workloads: ['fanout', 'crossnode', 'saturation'],
+      profile: false,
+    });
+    expect(all.map((p) => p.id)).toEqual([
+      'ws/fanout',
+      'socketio/fanout',
+      'nestling/fanout',
+      'ws/fanout#2',
+      'nestling/fanout#2',
+      'nestling/crossnode',
+      'nestling/crossnode#2',
+      'ws/saturation',
+      'socketio/saturation',
+      'nestling/saturation',
+    ]);
+    const fanout = all[2];
+    const [cross, again] = all.slice(5, 7);
+    for (const spec of [cross, again]) {
+      expect(spec).toMatchObject({
+        generatorWorkload: 'fanout',
+        sockets: fanout.sockets,
+        rate: fanout.rate,
+        durationMs: fanout.durationMs,
+        payloadBytes: fanout.payloadBytes,
+      });
+    }
+    expect(again.run).toBe(2);
+    // Two Nestling nodes and a Redis to start.
+    expect(estimateMs(cross)).toBeGreaterThan(estimateMs(fanout));
+  });
+
+  it('points the publisher at node A and the subscribers at node B', () => {
+    const [quick] = planPhases({
+      quick: true,
+      targets: ['nestling', 'ws'],
+      workloads: ['crossnode'],
+      profile: true,
+    });
+    expect(quick.id).toBe('nestling/crossnode');
+    expect(generatorArgs(quick, 'http://b', 'http://a')).toEqual([
+      '--target', 'nestling', '--workload', 'fanout', '--url', 'http://b',
+      '--publisher-url', 'http://a', '--sockets', '200', '--rate', '50', '--duration-ms', '3000',
+      '--payload-bytes', '100',
+    ]); // prettier-ignore
+    expect(
+      planPhases({ quick: true, targets: ['ws'], workloads: ['crossnode'], profile: false }),
+    ).toEqual([]);
+  });
+});
+
 describe('fitToBudget', () => {
   const idle: PhaseSpec = {
     ...spec('idle'),
@@ -233,9 +280,9 @@ describe('scaleIdleToBudget', () => {
       profile: false,
     })[0];
     expect(full.sockets).toBe(5000);
-    // The phases before it (fan-outs, saturation, chat, poisoned chat, the peers' idle phases)
-    // are expected to take about 280 s of the default budget.
-    const available = DEFAULT_BUDGET_S.full * 1000 - 280_000;
+    // The phases before it (fan-outs, cross-node fan-outs, saturation, chat, poisoned chat, the
+    // peers' idle phases) are expected to take about 340 s of the default budget.
+    const available = DEFAULT_BUDGET_S.full * 1000 - 340_000;
     expect(scaleIdleToBudget(full, asModelled, available)).toBe(full);
     expect(fitToBudget(full, available, 0).readyTimeoutMs).toBeGreaterThan(
       1.1 * nestlingSetupMs(5000),

@@ -1,8 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { type Companion, startCrossNode } from './cross-node.js';
 import { collectGarbage } from './inspector.js';
 import { notSampled, startWaitSampler, type WaitSampler, type WaitSummary } from './pg-waits.js';
 import {
+  embeddedPostgres,
   type ManagedProcess,
   repinDescendants,
   type RunningServer,
@@ -23,6 +25,7 @@ import {
 import {
   CHAT_SETUP_CONCURRENCY,
   CHAT_WARMUP_MS,
+  type CompanionMeasure,
   type GeneratorResult,
   IDLE_RSS,
   type PhaseOutcome,
@@ -46,6 +49,14 @@ interface Size {
 export const SIZES: Record<'full' | 'quick', Record<Workload | 'profile', Size>> = {
   full: {
     fanout: { sockets: 1000, rate: 50, durationMs: 15_000, readyTimeoutMs: 90_000, settleMs: 0 },
+    // The fan-out's subscribers, rate and size, with the publisher on another node.
+    crossnode: {
+      sockets: 1000,
+      rate: 50,
+      durationMs: 15_000,
+      readyTimeoutMs: 90_000,
+      settleMs: 0,
+    },
     saturation: {
       sockets: 1000,
       rate: 200,
@@ -67,6 +78,7 @@ export const SIZES: Record<'full' | 'quick', Record<Workload | 'profile', Size>>
   },
   quick: {
     fanout: { sockets: 200, rate: 50, durationMs: 3000, readyTimeoutMs: 30_000, settleMs: 0 },
+    crossnode: { sockets: 200, rate: 50, durationMs: 3000, readyTimeoutMs: 30_000, settleMs: 0 },
     saturation: { sockets: 200, rate: 200, durationMs: 3000, readyTimeoutMs: 30_000, settleMs: 0 },
     idle: { sockets: 500, rate: 0, durationMs: 0, readyTimeoutMs: 30_000, settleMs: 1000 },
     chat: { sockets: 50, rate: 100, durationMs: 3000, readyTimeoutMs: 30_000, settleMs: 0 },
@@ -80,16 +92,18 @@ const { settled: SETTLED_SAMPLES, afterGc: AFTER_GC } = IDLE_RSS;
 const GC_GUESS_MS = 500;
 
 /**
- * bench/run.ts's default wall-time budget, s. A normal full run should take about 360 s: the
- * phases before Nestling's idle one about 280 s (the poisoned chat about 45 of them), that one
- * (5,000 sockets) about 80 s. The budget leaves it room for its 5,000 sockets
- * (scaleIdleToBudget) while `npm run bench`, build included, stays under 7 minutes.
+ * bench/run.ts's default wall-time budget, s. A normal full run should take about 420 s: the
+ * phases before Nestling's idle one about 340 s (the poisoned chat about 45 of them, the two
+ * cross-node fan-outs about 60), that one (5,000 sockets) about 80 s. The budget leaves it room
+ * for its 5,000 sockets (scaleIdleToBudget) while `npm run bench`, build included, stays under
+ * 8 minutes.
  */
-export const DEFAULT_BUDGET_S = { full: 390, quick: 300 } as const;
+export const DEFAULT_BUDGET_S = { full: 450, quick: 300 } as const;
 
 /** Idle last: joining thousands of sockets is the slowest setup, and it gets what time is left. */
 export const PHASE_ORDER: readonly Workload[] = [
   'fanout',
+  'crossnode',
   'saturation',
   'chat',
   'poisoned',
@@ -99,9 +113,25 @@ export const PHASE_ORDER: readonly Workload[] = [
 /** Chat workloads: Nestling's only, with registered users in conversations. */
 const isChat = (workload: Workload) => workload === 'chat' || workload === 'poisoned';
 
+/** Workloads that only Nestling runs: the chat's, and the fan-out across two of its nodes. */
+const nestlingOnly = (workload: Workload) => isChat(workload) || workload === 'crossnode';
+
+/** The generator's workload: saturation and the cross-node fan-out are fan-outs. */
+const GENERATOR_WORKLOAD: Record<Workload, PhaseSpec['generatorWorkload']> = {
+  fanout: 'fanout',
+  crossnode: 'fanout',
+  saturation: 'fanout',
+  idle: 'idle',
+  chat: 'chat',
+  poisoned: 'poisoned',
+};
+
 export interface PlanOptions {
   quick: boolean;
-  /** Fan-out runs of ws and Nestling (the CPU and p99 targets); default 2 in a full run, else 1. */
+  /**
+   * Fan-out runs of ws and Nestling, and cross-node fan-out runs (the CPU and p99 targets use
+   * their means); default 2 in a full run, else 1.
+   */
   fanoutRuns?: number;
   targets: readonly Target[];
   workloads: readonly Workload[];
@@ -111,8 +141,9 @@ export interface PlanOptions {
 
 /**
  * Workload by workload, each against every selected target in turn (peers first), so targets
- * are compared under the same conditions; chat and poisoned chat are Nestling's alone. The
- * profiled fan-out follows the measured one.
+ * are compared under the same conditions; chat, poisoned chat and the cross-node fan-out are
+ * Nestling's alone. The profiled fan-out follows the measured one; the cross-node fan-out
+ * follows the single-node fan-outs it is compared with.
  */
 export function planPhases(options: PlanOptions): PhaseSpec[] {
   const sizes = SIZES[options.quick ? 'quick' : 'full'];
@@ -126,7 +157,7 @@ export function planPhases(options: PlanOptions): PhaseSpec[] {
       target,
       workload,
       run,
-      generatorWorkload: workload === 'saturation' ? 'fanout' : workload,
+      generatorWorkload: GENERATOR_WORKLOAD[workload],
       sockets: size.sockets,
       rate: size.rate,
       durationMs: size.durationMs,
@@ -138,18 +169,20 @@ export function planPhases(options: PlanOptions): PhaseSpec[] {
     });
   for (const workload of PHASE_ORDER.filter((w) => options.workloads.includes(w))) {
     for (const target of order) {
-      if (isChat(workload) && target !== 'nestling') continue;
+      if (nestlingOnly(workload) && target !== 'nestling') continue;
       add(target, workload, sizes[workload]);
       if (workload === 'fanout' && target === 'nestling' && options.profile) {
         add(target, workload, sizes.profile, true);
       }
     }
-    if (workload !== 'fanout') continue;
+    if (workload !== 'fanout' && workload !== 'crossnode') continue;
     const runs = options.fanoutRuns ?? (options.quick ? 1 : 2);
     for (let run = 2; run <= runs; run++) {
       // Again, after the others: the CPU and p99 targets compare these two, and one run is noisy.
-      for (const target of order)
-        if (target !== 'socketio') add(target, workload, sizes.fanout, false, run);
+      for (const target of order) {
+        if (target === 'socketio' || (workload === 'crossnode' && target !== 'nestling')) continue;
+        add(target, workload, sizes[workload], false, run);
+      }
     }
   }
   return phases;
@@ -170,8 +203,9 @@ const windowsOf = (spec: PhaseSpec) => (spec.workload === 'poisoned' ? 2 : 1);
 
 /** A rough wall-time guess for a phase (start, setup, run, idle measuring, grace, stop), ms. */
 export function estimateMs(spec: PhaseSpec): number {
+  const starts = spec.target !== 'nestling' ? 1000 : spec.workload === 'crossnode' ? 6500 : 3000;
   return (
-    (spec.target === 'nestling' ? 3000 : 1000) +
+    starts +
     setupGuessMs(spec) +
     spec.durationMs * windowsOf(spec) +
     (spec.generatorWorkload === 'idle' ? idleMeasureMs(spec) : spec.settleMs) +
@@ -258,11 +292,13 @@ export function scaleIdleToBudget(
   };
 }
 
-export function generatorArgs(spec: PhaseSpec, url: string): string[] {
+/** The generator's flags; `publisherUrl`: the cross-node fan-out's node A. */
+export function generatorArgs(spec: PhaseSpec, url: string, publisherUrl?: string): string[] {
   return [
     '--target', spec.target,
     '--workload', spec.generatorWorkload,
     '--url', url,
+    ...(publisherUrl === undefined ? [] : ['--publisher-url', publisherUrl]),
     '--sockets', String(spec.sockets),
     '--rate', String(spec.rate),
     '--duration-ms', String(spec.durationMs),
@@ -285,10 +321,23 @@ export interface PhaseContext {
    * is where it starts: taskset's affinity is inherited), with the generator ("1") or on both.
    */
   dbCpus?: string;
+  /**
+   * Nestling on this PostgreSQL instead of an embedded one (the orchestrator's own tests: the
+   * test run's database, never the machine's).
+   */
+  databaseUrl?: string;
   /** Other scripts in place of the real generator and peers (the orchestrator's own tests). */
   scripts?: { generator?: string; ws?: string; socketio?: string };
   /** In place of inspector.ts's collectGarbage (the orchestrator's own tests). */
   collectGarbage?: (inspectPort: number) => Promise<void>;
+}
+
+/** The measured server, and in the cross-node fan-out the rest of its cluster. */
+interface StartedServer {
+  server: RunningServer;
+  companions: Companion[];
+  /** Cross-node: where the generator's publisher connects (node A). */
+  publisherUrl?: string;
 }
 
 /** Idle phases run the server under `--inspect` (for the forced GC); the others never do. */
@@ -296,16 +345,26 @@ async function startServer(
   spec: PhaseSpec,
   ctx: PhaseContext,
   profileFile: string | undefined,
-): Promise<RunningServer> {
+): Promise<StartedServer> {
   const cpu = ctx.pin ? 0 : undefined;
   const inspect = spec.generatorWorkload === 'idle';
+  const alone = (server: RunningServer): StartedServer => ({ server, companions: [] });
   if (spec.target !== 'nestling') {
-    return startPeer(spec.target, { cpu, script: ctx.scripts?.[spec.target], inspect });
+    return alone(
+      await startPeer(spec.target, { cpu, script: ctx.scripts?.[spec.target], inspect }),
+    );
   }
-  if (!profileFile) return startNestling({ dataDir: ctx.dataDir, cpu, inspect });
+  if (spec.workload === 'crossnode') {
+    const { dataDir, pin, dbCpus, databaseUrl } = ctx;
+    const cluster = await startCrossNode({ dataDir, pin, dbCpus, databaseUrl });
+    const { receiver, publisher, companions } = cluster;
+    return { server: receiver, companions, publisherUrl: publisher.url };
+  }
+  const common = { dataDir: ctx.dataDir, databaseUrl: ctx.databaseUrl, cpu, inspect };
+  if (!profileFile) return alone(await startNestling(common));
   fs.mkdirSync(path.dirname(profileFile), { recursive: true });
   const profile = { dir: path.dirname(profileFile), name: path.basename(profileFile) };
-  return startNestling({ dataDir: ctx.dataDir, cpu, profile, inspect });
+  return alone(await startNestling({ ...common, profile }));
 }
 
 /**
@@ -348,14 +407,7 @@ function startPgWaits(
 ): { sampler: WaitSampler } | { failed: WaitSummary } {
   try {
     if (server.pgPort === undefined) throw new Error("the embedded PostgreSQL's port is unknown");
-    const password = fs.readFileSync(path.join(ctx.dataDir, 'postgres.password'), 'utf8').trim();
-    const connection = {
-      host: '127.0.0.1',
-      port: server.pgPort,
-      user: 'postgres',
-      password,
-      database: 'nestling',
-    };
+    const { connection } = embeddedPostgres(ctx.dataDir, server.pgPort);
     return { sampler: startWaitSampler(connection, PG_WAIT_INTERVAL_MS) };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
@@ -419,13 +471,37 @@ async function flagLine(
   return line;
 }
 
+/** Each companion's CPU now, its own and its descendants', µs. */
+function companionsCpu(companions: readonly Companion[]): { own: number; descendants: number }[] {
+  return companions.map(({ proc }) => ({
+    own: readCpuUs(proc.pid),
+    descendants: readDescendantsCpuUs(proc.pid),
+  }));
+}
+
+/** What each companion used between two companionsCpu readings. */
+function companionsBetween(
+  companions: readonly Companion[],
+  from: ReturnType<typeof companionsCpu>,
+  to: ReturnType<typeof companionsCpu>,
+): CompanionMeasure[] {
+  return companions.map(({ role, proc }, i) => ({
+    role,
+    pid: proc.pid,
+    cpuUs: to[i].own - from[i].own,
+    descendantsCpuUs: to[i].descendants - from[i].descendants,
+  }));
+}
+
 function isResult(value: Record<string, unknown>): boolean {
   return value.result !== null && typeof value.result === 'object';
 }
 
 /**
  * One phase: a fresh server, then the generator. Server CPU is read from /proc right after the
- * generator's `ready` and right after its result; RSS is sampled every 100 ms in between. Idle:
+ * generator's `ready` and right after its result; RSS is sampled every 100 ms in between. The
+ * cross-node fan-out's server is node B (the subscribers'); node A and Redis, its companions,
+ * are read over the same window. Idle:
  * the server runs under `--inspect`; after the generator's `prepared` the baseline RSS is read
  * (settled, then after a forced full GC), then `go`; after `ready` the same two readings with
  * every socket joined, then `stop`. Every process is stopped before this returns, whatever
@@ -440,6 +516,7 @@ export async function runPhase(spec: PhaseSpec, ctx: PhaseContext): Promise<Phas
     pinned: ctx.pin,
     timings: { totalMs: 0 },
   };
+  let started: StartedServer | undefined;
   let server: RunningServer | undefined;
   let generator: ManagedProcess | undefined;
   let sampler: RssSampler | undefined;
@@ -449,7 +526,9 @@ export async function runPhase(spec: PhaseSpec, ctx: PhaseContext): Promise<Phas
     ? path.join(ctx.profileDir, `nestling-fanout-${Date.now()}.cpuprofile`)
     : undefined;
   try {
-    server = await startServer(spec, ctx, profileFile);
+    started = await startServer(spec, ctx, profileFile);
+    server = started.server;
+    const { companions } = started;
     const pid = server.proc.pid;
     const measure: ServerMeasure = { pid };
     outcome.server = measure;
@@ -466,7 +545,7 @@ export async function runPhase(spec: PhaseSpec, ctx: PhaseContext): Promise<Phas
     setup = { at: performance.now(), cpuUs: readCpuUs(pid) };
     sampler = new RssSampler(pid, 100).start();
     generator = await startGenerator(
-      generatorArgs(spec, server.url),
+      generatorArgs(spec, server.url, started.publisherUrl),
       ctx.pin ? 1 : undefined,
       ctx.scripts?.generator,
     );
@@ -508,6 +587,7 @@ export async function runPhase(spec: PhaseSpec, ctx: PhaseContext): Promise<Phas
         : undefined;
     const systemAtReady = readSystemCpu();
     const generatorAtReady = readCpuUs(generator.pid);
+    const companionsAtReady = companionsCpu(companions);
     if (spec.target === 'nestling' && spec.workload === 'chat') {
       // What PostgreSQL's backends wait on while the messages are committed (report: chat).
       const started = startPgWaits(server, ctx);
@@ -538,6 +618,12 @@ export async function runPhase(spec: PhaseSpec, ctx: PhaseContext): Promise<Phas
       // Already exited: keep its own figure.
     }
     const cpuAtResult = readCpu(pid);
+    const companionsUs = companionsBetween(
+      companions,
+      companionsAtReady,
+      companionsCpu(companions),
+    );
+    if (companions.length > 0) outcome.companions = companionsUs;
     measure.systemCpuUs = cpuAtResult.systemUs - cpuAtReady.systemUs;
     measure.cpuUs = measure.systemCpuUs + cpuAtResult.userUs - cpuAtReady.userUs;
     measure.descendantsCpuUs = readDescendantsCpuUs(pid) - dbCpuAtReady;
@@ -549,7 +635,8 @@ export async function runPhase(spec: PhaseSpec, ctx: PhaseContext): Promise<Phas
         measure.softirqUs -
         measure.cpuUs -
         measure.descendantsCpuUs -
-        generatorCpuUs,
+        generatorCpuUs -
+        companionsUs.reduce((sum, c) => sum + (c.cpuUs ?? 0) + (c.descendantsCpuUs ?? 0), 0),
     );
     measure.windowMs = resultAt - readyAt;
     const split = await atWindowDone;
@@ -598,6 +685,10 @@ export async function runPhase(spec: PhaseSpec, ctx: PhaseContext): Promise<Phas
     if (server) {
       const exit = await server.proc.stop(20_000);
       if (exit.forced) ctx.log(`${spec.id}: server did not stop on SIGTERM in 20 s; killed`);
+    }
+    for (const { role, proc } of started?.companions ?? []) {
+      const exit = await proc.stop(20_000);
+      if (exit.forced) ctx.log(`${spec.id}: ${role} did not stop on SIGTERM in 20 s; killed`);
     }
   }
   if (profileFile && server) {

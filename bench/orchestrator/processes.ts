@@ -2,6 +2,7 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
+import path from 'node:path';
 import { descendants, readExe } from './proc-stats.js';
 
 /** True when `taskset` runs here and there are at least two CPUs to pin server and generator to. */
@@ -48,7 +49,9 @@ export function freePort(): Promise<number> {
 export interface LaunchOptions {
   /** For messages: "nestling", "ws generator", … */
   name: string;
-  /** Arguments after `node`. */
+  /** The program to run (an absolute path); default node itself. */
+  command?: string;
+  /** Arguments after `node` (or after `command`). */
   nodeArgs: string[];
   env: NodeJS.ProcessEnv;
   /** Pin to this CPU with `taskset -c <cpu>` (taskset execs node, so the PID stays node's). */
@@ -71,6 +74,8 @@ export class ManagedProcess {
   readonly pid: number;
   readonly name: string;
   readonly pinnedCpu: number | undefined;
+  /** What the PID must end up running (taskset execs it). */
+  private readonly executable: string;
   readonly lines: string[] = [];
   readonly exited: Promise<Exit>;
   private exit: Exit | undefined;
@@ -81,10 +86,11 @@ export class ManagedProcess {
   constructor(options: LaunchOptions) {
     this.name = options.name;
     this.pinnedCpu = options.cpu;
+    this.executable = options.command ?? process.execPath;
     const [command, args] =
       options.cpu === undefined
-        ? [process.execPath, options.nodeArgs]
-        : ['taskset', ['-c', String(options.cpu), process.execPath, ...options.nodeArgs]];
+        ? [this.executable, options.nodeArgs]
+        : ['taskset', ['-c', String(options.cpu), this.executable, ...options.nodeArgs]];
     this.child = spawn(command, args, {
       cwd: options.cwd,
       env: options.env,
@@ -127,11 +133,11 @@ export class ManagedProcess {
   }
 
   /**
-   * Waits until `/proc/<pid>/exe` is the node binary: with taskset the exec takes a moment, and
-   * measuring the wrong PID would be silent nonsense.
+   * Waits until `/proc/<pid>/exe` is the program asked for (node, or `command`): with taskset the
+   * exec takes a moment, and measuring the wrong PID would be silent nonsense.
    */
-  async verifyNode(timeoutMs = 3000): Promise<void> {
-    const expected = fs.realpathSync(process.execPath);
+  async verifyExe(timeoutMs = 3000): Promise<void> {
+    const expected = fs.realpathSync(this.executable);
     const started = Date.now();
     for (;;) {
       const exe = readExe(this.pid);
@@ -321,6 +327,18 @@ export function nestlingEnv(dataDir: string, port: number, pgPort: number): Node
   };
 }
 
+/**
+ * How to reach the embedded PostgreSQL of a Nestling started under `dataDir` with
+ * `EMBEDDED_PG_PORT=port`: superuser `postgres`, its password in `<dataDir>/postgres.password`,
+ * database `nestling`.
+ */
+export function embeddedPostgres(dataDir: string, port: number) {
+  const password = fs.readFileSync(path.join(dataDir, 'postgres.password'), 'utf8').trim();
+  const connection = { host: '127.0.0.1', port, user: 'postgres', password, database: 'nestling' };
+  const url = `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/nestling`;
+  return { connection, url };
+}
+
 export interface RunningServer {
   proc: ManagedProcess;
   url: string;
@@ -351,6 +369,16 @@ async function inspectArgs(
 
 export interface NestlingOptions {
   dataDir: string;
+  /**
+   * A PostgreSQL to use instead of starting an embedded one under `dataDir` (another node's, or
+   * a test's database): the server runs the pending migrations itself.
+   */
+  databaseUrl?: string;
+  /** More environment over nestlingEnv's (a cluster's REDIS_URL, CLUSTER_NAME, NODE_NAME). */
+  env?: NodeJS.ProcessEnv;
+  /** For messages (default "nestling"). */
+  name?: string;
+  cwd?: string;
   cpu?: number;
   /** Run under `--cpu-prof`, writing `<dir>/<name>` when the process exits. */
   profile?: { dir: string; name: string };
@@ -366,8 +394,14 @@ export interface NestlingOptions {
  */
 export async function startNestling(options: NestlingOptions): Promise<RunningServer> {
   const port = await freePort();
-  let pgPort = await freePort();
+  let pgPort: number | undefined = await freePort();
   while (pgPort === port) pgPort = await freePort();
+  const env = { ...nestlingEnv(options.dataDir, port, pgPort), ...options.env };
+  if (options.databaseUrl !== undefined) {
+    env.DATABASE_URL = options.databaseUrl;
+    delete env.EMBEDDED_PG_PORT; // no embedded PostgreSQL with DATABASE_URL
+    pgPort = undefined;
+  }
   const profileArgs = options.profile
     ? [
         '--cpu-prof',
@@ -375,25 +409,27 @@ export async function startNestling(options: NestlingOptions): Promise<RunningSe
         `--cpu-prof-name=${options.profile.name}`,
       ]
     : [];
-  const inspect = await inspectArgs(options.inspect, [port, pgPort]);
+  const inspect = await inspectArgs(options.inspect, [port, pgPort ?? port]);
   const spawnedAt = performance.now();
+  const name = options.name ?? 'nestling';
   const proc = new ManagedProcess({
-    name: 'nestling',
+    name,
     nodeArgs: [...profileArgs, ...inspect.args, 'dist/src/main.js'],
-    env: nestlingEnv(options.dataDir, port, pgPort),
+    env,
     cpu: options.cpu,
+    cwd: options.cwd,
   });
   const url = `http://127.0.0.1:${port}`;
   const timeoutMs = options.timeoutMs ?? 60_000;
   try {
-    await proc.verifyNode();
+    await proc.verifyExe();
     const started = Date.now();
     for (;;) {
       if (proc.lines.some((line) => line.includes('Nestling listening on'))) break;
       if (await answers200(`${url}/health`)) break;
-      if (proc.hasExited) throw new Error(`nestling exited during start: ${proc.describeOutput()}`);
+      if (proc.hasExited) throw new Error(`${name} exited during start: ${proc.describeOutput()}`);
       if (Date.now() - started > timeoutMs) {
-        throw new Error(`nestling not ready within ${timeoutMs} ms: ${proc.describeOutput()}`);
+        throw new Error(`${name} not ready within ${timeoutMs} ms: ${proc.describeOutput()}`);
       }
       await sleep(100);
     }
@@ -444,7 +480,7 @@ export async function startPeer(
     cpu,
   });
   try {
-    await proc.verifyNode();
+    await proc.verifyExe();
     const line = await proc.waitForJson<{ listening: number }>(
       (v) => typeof v.listening === 'number',
       timeoutMs,
@@ -476,7 +512,7 @@ export async function startGenerator(
     stdin: true,
   });
   try {
-    await proc.verifyNode();
+    await proc.verifyExe();
   } catch (error) {
     await proc.stop(2000);
     throw error;

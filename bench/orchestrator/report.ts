@@ -1,4 +1,5 @@
 import type { PoisonedWindows } from '../generator/result.js';
+import { crossNodeCause, crossNodeSection } from './cross-node-report.js';
 import { num, table } from './markdown.js';
 import type { WaitSummary } from './pg-waits.js';
 import { poisonedCause, poisonedSection } from './poisoned-report.js';
@@ -7,6 +8,7 @@ import type { TargetCheck } from './targets.js';
 import {
   CHAT_SETUP_CONCURRENCY,
   CHAT_WARMUP_MS,
+  type CompanionMeasure,
   IDLE_RSS,
   PEERS,
   type PhaseOutcome,
@@ -88,6 +90,10 @@ export interface Row {
   poisoned?: PoisonedWindows;
   /** Poisoned chat: the server's and PostgreSQL's CPU in each window. */
   windowCpu?: PhaseOutcome['windowCpu'];
+  /** Cross-node fan-out: node A's CPU (the publisher's node) in the window, % of one core. */
+  publisherNodeCpuPercent?: number;
+  /** Cross-node fan-out: Redis's CPU in the window, % of one core. */
+  redisCpuPercent?: number;
 }
 
 const mb = (kb: number | undefined) => (kb === undefined ? undefined : kb / 1024);
@@ -168,6 +174,12 @@ export function toRow(outcome: PhaseOutcome): Row {
     if (server.cpuUs !== undefined && server.windowMs) {
       row.serverCpuPercent = server.cpuUs / 10 / server.windowMs;
     }
+    const companionPercent = (role: CompanionMeasure['role']) => {
+      const cpuUs = outcome.companions?.find((c) => c.role === role)?.cpuUs;
+      return cpuUs === undefined || !server.windowMs ? undefined : cpuUs / 10 / server.windowMs;
+    };
+    row.publisherNodeCpuPercent = companionPercent('publisher node');
+    row.redisCpuPercent = companionPercent('redis');
   }
   if (spec.workload === 'idle' && server) {
     const ready = outcome.ready?.sockets;
@@ -189,6 +201,7 @@ const MEAN_FIELDS = [
   'serverCpuPercent', 'dbCpuUsPerDelivery', 'peakRssMb', 'hwmMb', 'baselineRssMb', 'idleRssMb',
   'baselineGcRssMb', 'idleGcRssMb', 'kbPerSocketAtReady', 'setupCpuPercent', 'otherCpuPercent',
   'kbPerIdleSocket', 'kbPerIdleSocketAfterGc', 'generatorCpuPercent', 'setupMs', 'prepareMs',
+  'publisherNodeCpuPercent', 'redisCpuPercent',
 ] as const satisfies ReadonlyArray<keyof Row>; // prettier-ignore
 
 /** The mean of several runs' figures (each over the runs that have it). */
@@ -269,6 +282,7 @@ export function times(value: number | undefined): string {
 
 const WORKLOAD_TITLE: Record<Workload, string> = {
   fanout: 'Fan-out',
+  crossnode: 'Cross-node fan-out (Nestling only)',
   saturation: 'Saturation probe',
   idle: 'Idle joined sockets',
   chat: 'Chat round trip (Nestling only)',
@@ -286,6 +300,9 @@ export function workloadHeading(workload: Workload, row: Row): string {
     return `${title}: the chat's ${num(row.sockets / 5)} conversations × 5 members at ${num(row.rate)} msgs/s, ${num(row.durationMs / 1000)} s without, then ${num(row.durationMs / 1000)} s with one user sending U+0000 at ${poison}`;
   }
   const perSec = row.sockets * row.rate;
+  if (workload === 'crossnode') {
+    return `${title}: a publisher on node A, ${num(row.sockets)} subscribers on node B × ${num(row.rate)} msgs/s (${num(row.payloadBytes)} B) = ${num(perSec)} deliveries/s asked, ${num(row.durationMs / 1000)} s`;
+  }
   return `${title}: ${num(row.sockets)} sockets × ${num(row.rate)} msgs/s (${num(row.payloadBytes)} B) = ${num(perSec)} deliveries/s asked, ${num(row.durationMs / 1000)} s`;
 }
 
@@ -642,6 +659,9 @@ export function missExplanations(
           `of its core) and PostgreSQL ${num(chat.dbCpuUsPerDelivery, 1)} µs; p50 was ${num(chat.p50, 1)} ms.` +
           pgWaitsSentence(chat.pgWaits);
       }
+    } else if (check.id === 'crossnode-cpu' || check.id === 'crossnode-p99') {
+      const cross = findRow(rows, 'nestling', 'crossnode');
+      if (fan && cross) why = crossNodeCause(check.id, fan, cross);
     } else if (check.id === 'poisoned-drop') {
       const poisoned = findRow(rows, 'nestling', 'poisoned');
       if (poisoned) why = poisonedCause(poisoned);
@@ -716,6 +736,12 @@ export function renderReport(input: ReportInput): string {
       out.push(...poisonedSection(list[0]), '');
       continue;
     }
+    if (workload === 'crossnode') {
+      const cross = { runs: list, mean: list.length > 1 ? meanRow(list) : undefined };
+      const single = findRow(rows, 'nestling', 'fanout');
+      out.push(...crossNodeSection(single, cross, input.checks, machine), '');
+      continue;
+    }
     const means = (['ws', 'socketio', 'nestling'] as const).flatMap((t) => {
       const runs = list.filter((r) => r.target === t);
       return runs.length > 1 ? [meanRow(runs)] : [];
@@ -774,8 +800,8 @@ export function renderReport(input: ReportInput): string {
   out.push('## Phase timings', '');
   out.push(
     '"Other load": CPU used during the measured window by processes other than the server, its ' +
-      'database and the generator (softirq excluded), in % of one core; high values mean a noisy ' +
-      'machine.',
+      'database and the generator (the cross-node fan-out: and node A and Redis; softirq ' +
+      'excluded), in % of one core; high values mean a noisy machine.',
     '',
   );
   out.push(

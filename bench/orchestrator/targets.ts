@@ -1,10 +1,19 @@
+import { CROSS_NODE_MAX_ADDED_P99_MS, CROSS_NODE_MAX_CPU_RATIO } from './cross-node-report.js';
 import { num } from './markdown.js';
 import { honestDropPercent, MAX_HONEST_DROP_PERCENT, throughputChange } from './poisoned-report.js';
 import { findRow, ratio, type Row } from './report.js';
 
 export interface TargetCheck {
   id:
-    'cpu' | 'p99' | 'saturation-rate' | 'saturation-p50' | 'idle-kb' | 'chat-p99' | 'poisoned-drop';
+    | 'cpu'
+    | 'p99'
+    | 'crossnode-cpu'
+    | 'crossnode-p99'
+    | 'saturation-rate'
+    | 'saturation-p50'
+    | 'idle-kb'
+    | 'chat-p99'
+    | 'poisoned-drop';
   description: string;
   /** The measured figure, with what it was computed from. */
   measured: string;
@@ -105,6 +114,7 @@ export function checkTargets(rows: readonly Row[]): TargetCheck[] {
       });
     }
   }
+  checks.push(...crossNodeChecks(fan, findRow(rows, 'nestling', 'crossnode'), asked));
   const sat = findRow(rows, 'nestling', 'saturation');
   const satIo = findRow(rows, 'socketio', 'saturation');
   {
@@ -198,6 +208,49 @@ export function checkTargets(rows: readonly Row[]): TargetCheck[] {
     }
   }
   checks.push(poisonedDropCheck(findRow(rows, 'nestling', 'poisoned')));
+  return checks;
+}
+
+/**
+ * The cross-node fan-out against Nestling's single-node fan-out (each the mean of its runs):
+ * node B's CPU per delivery, and the p99 added by the hop through node A and Redis.
+ */
+function crossNodeChecks(single: Row | undefined, cross: Row | undefined, asked: string) {
+  const cpuDescription = `Cross-node fan-out: CPU per delivery on the receiving node ≤ ${CROSS_NODE_MAX_CPU_RATIO}× one node`;
+  const cpuLimit = `≤ ${num(CROSS_NODE_MAX_CPU_RATIO, 2)}×`;
+  const p99Description = `Cross-node fan-out: p99 added by the bus at ${asked} deliveries/s ≤ ${CROSS_NODE_MAX_ADDED_P99_MS} ms`;
+  const p99Limit = `≤ +${CROSS_NODE_MAX_ADDED_P99_MS} ms`;
+  const why = `${cross ? 'single-node' : 'cross-node'} fan-out of Nestling missing`;
+  const checks: TargetCheck[] = [];
+  const r = ratio(cross?.cpuUsPerDelivery, single?.cpuUsPerDelivery);
+  if (r === undefined) checks.push(missing('crossnode-cpu', cpuDescription, cpuLimit, why));
+  else {
+    checks.push({
+      id: 'crossnode-cpu',
+      description: cpuDescription,
+      measured: `${num(r, 2)}× (${num(cross!.cpuUsPerDelivery, 2)} vs ${num(single!.cpuUsPerDelivery, 2)} µs${meanOf(cross!, single!)})`,
+      limit: cpuLimit,
+      value: r,
+      threshold: CROSS_NODE_MAX_CPU_RATIO,
+      ...atMost(r, CROSS_NODE_MAX_CPU_RATIO, '×'),
+    });
+  }
+  if (typeof cross?.p99 !== 'number' || typeof single?.p99 !== 'number') {
+    checks.push(missing('crossnode-p99', p99Description, p99Limit, why));
+  } else {
+    const added = cross.p99 - single.p99;
+    checks.push({
+      id: 'crossnode-p99',
+      description: p99Description,
+      measured: `${added < 0 ? '−' : '+'}${num(Math.abs(added), 1)} ms (${num(cross.p99, 1)} vs ${num(single.p99, 1)} ms${meanOf(cross, single)})`,
+      limit: p99Limit,
+      value: added,
+      threshold: CROSS_NODE_MAX_ADDED_P99_MS,
+      ...(added < 0
+        ? { status: 'pass', margin: 'nothing added: lower than on one node' }
+        : atMost(added, CROSS_NODE_MAX_ADDED_P99_MS, ' ms')),
+    });
+  }
   return checks;
 }
 

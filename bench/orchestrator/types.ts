@@ -1,10 +1,18 @@
 import type { Result } from '../generator/result.js';
 import type { WaitSummary } from './pg-waits.js';
 export type Target = 'nestling' | 'ws' | 'socketio';
-export type Workload = 'fanout' | 'saturation' | 'idle' | 'chat' | 'poisoned';
+export type Workload = 'fanout' | 'crossnode' | 'saturation' | 'idle' | 'chat' | 'poisoned';
 
 export const TARGETS: readonly Target[] = ['nestling', 'ws', 'socketio'];
-export const WORKLOADS: readonly Workload[] = ['fanout', 'saturation', 'idle', 'chat', 'poisoned'];
+/** In the report's order: the cross-node fan-out beside the single-node one. */
+export const WORKLOADS: readonly Workload[] = [
+  'fanout',
+  'crossnode',
+  'saturation',
+  'idle',
+  'chat',
+  'poisoned',
+];
 export const PEERS: readonly Target[] = ['ws', 'socketio'];
 
 export const TARGET_LABEL: Record<Target, string> = {
@@ -31,7 +39,10 @@ export interface PhaseSpec {
   id: string;
   target: Target;
   workload: Workload;
-  /** What the generator is asked to do (saturation is a faster fan-out). */
+  /**
+   * What the generator is asked to do (saturation is a faster fan-out; crossnode a fan-out whose
+   * publisher is on another node).
+   */
   generatorWorkload: 'fanout' | 'idle' | 'chat' | 'poisoned';
   sockets: number;
   /** Set when the budget made the phase smaller than planned: the planned socket count. */
@@ -112,6 +123,20 @@ export interface ServerMeasure {
   gcError?: string;
 }
 
+/**
+ * Cross-node fan-out: a process of the cluster other than the measured node (node B), read over
+ * the same window.
+ */
+export interface CompanionMeasure {
+  /** `publisher node` (node A, with the embedded PostgreSQL as its child) or `redis`. */
+  role: 'publisher node' | 'redis';
+  pid: number;
+  /** Its CPU (user + system) between the generator's `ready` and its result, µs. */
+  cpuUs?: number;
+  /** Its descendants' CPU in the same window (node A: the embedded PostgreSQL), µs. */
+  descendantsCpuUs?: number;
+}
+
 export interface PhaseOutcome {
   spec: PhaseSpec;
   ok: boolean;
@@ -119,6 +144,10 @@ export interface PhaseOutcome {
   startedAt: string;
   /** The server and generator were pinned with taskset (server CPU 0, generator CPU 1). */
   pinned: boolean;
+  /**
+   * Cross-node fan-out: node A and Redis (the `server` is node B, where the subscribers are).
+   */
+  companions?: CompanionMeasure[];
   /** Idle: the generator's `{"prepared":true,…}` line (its target prepared, nothing connected). */
   prepared?: Record<string, unknown>;
   ready?: Record<string, unknown>;

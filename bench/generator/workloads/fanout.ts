@@ -6,14 +6,20 @@ import { runPaced, totalMessages } from '../pacing.js';
 import { epochNow } from '../probe.js';
 import { buildResult, type Result } from '../result.js';
 import { DeliveryTracker, LatencySamples } from '../stats.js';
-import type { BroadcastTarget } from '../targets/target.js';
+import type { BroadcastSocket, BroadcastTarget } from '../targets/target.js';
 import { connectAll, waitUntil } from './connect-all.js';
 
 /**
- * Fan-out: sockets 0..senders-1 send `rate` messages/s in total (round robin); every socket,
- * senders included, should receive every message.
+ * Fan-out: `senders` sockets send `rate` messages/s in total (round robin); every receiver should
+ * receive every message. The senders are receivers 0..senders-1 themselves, or, given a
+ * `publisher` target (`--publisher-url`: another node of the cluster), sockets of their own
+ * there, whose deliveries are not counted.
  */
-export async function runFanout(target: BroadcastTarget, options: Options): Promise<Result> {
+export async function runFanout(
+  target: BroadcastTarget,
+  options: Options,
+  publisher?: BroadcastTarget,
+): Promise<Result> {
   const { sockets: count, senders, rate, durationMs, graceMs } = options;
   const setupStart = performance.now();
   const tracker = new DeliveryTracker(count * senders);
@@ -22,7 +28,13 @@ export async function runFanout(target: BroadcastTarget, options: Options): Prom
   let replies = 0;
   let disconnects = 0;
   let lastDeliveryAt = 0;
+  const replied = (ok: boolean) => {
+    replies++;
+    if (!ok) rejected++;
+  };
+  const closed = () => disconnects++;
   await target.prepare(count);
+  await publisher?.prepare(senders);
   const sockets = await connectAll(target, options, (receiver) => ({
     probe: ({ s, seq, t }) => {
       if (s >= senders) return;
@@ -32,13 +44,18 @@ export async function runFanout(target: BroadcastTarget, options: Options): Prom
         lastDeliveryAt = now;
       }
     },
-    replied: (ok) => {
-      replies++;
-      if (!ok) rejected++;
-    },
-    closed: () => disconnects++,
+    replied,
+    closed,
   }));
-  const stopKeepAlive = target.keepAlive();
+  let publishers: BroadcastSocket[] = sockets;
+  if (publisher) {
+    publishers = await connectAll(publisher, { ...options, sockets: senders }, () => ({
+      probe: () => undefined, // the publisher's own node: not what is measured
+      replied,
+      closed,
+    }));
+  }
+  const stopKeepAlive = [target, publisher].map((t) => t?.keepAlive());
   const setupMs = performance.now() - setupStart;
 
   const total = totalMessages(rate, durationMs);
@@ -47,16 +64,20 @@ export async function runFanout(target: BroadcastTarget, options: Options): Prom
     target: options.target,
     workload: 'fanout',
     sockets: count,
+    ...(publisher && { publishers: senders }),
     setupMs: Math.round(setupMs),
   });
-  log(`sending ${total} messages at ${rate}/s from ${senders} sender(s) to ${count} sockets`);
+  const where = publisher ? ` on ${options.publisherUrl}` : '';
+  log(
+    `sending ${total} messages at ${rate}/s from ${senders} sender(s)${where} to ${count} sockets`,
+  );
   disconnects = 0;
   const stopCpu = startCpuMeter();
   const firstSendAt = epochNow();
   const seqs = new Int32Array(senders);
   const run = await runPaced(rate, total, (k) => {
     const s = k % senders;
-    sockets[s].send(s, seqs[s]++, epochNow());
+    publishers[s].send(s, seqs[s]++, epochNow());
   });
   const expected = () => (run.sent - rejected) * count;
   await waitUntil(() => tracker.delivered >= expected(), graceMs);
@@ -65,7 +86,7 @@ export async function runFanout(target: BroadcastTarget, options: Options): Prom
     sent: run.sent,
     expected: expected(),
     rejected,
-    unanswered: target.replies ? run.sent - replies : null,
+    unanswered: (publisher ?? target).replies ? run.sent - replies : null,
     tracker,
     latency: latency.summary(),
     windowMs: lastDeliveryAt - firstSendAt,
@@ -73,7 +94,7 @@ export async function runFanout(target: BroadcastTarget, options: Options): Prom
     setupMs,
     disconnects,
   });
-  stopKeepAlive();
-  for (const socket of sockets) socket.close();
+  for (const stop of stopKeepAlive) stop?.();
+  for (const socket of new Set([...sockets, ...publishers])) socket.close();
   return result;
 }
