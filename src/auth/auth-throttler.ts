@@ -1,8 +1,9 @@
 import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import type { Request } from 'express';
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { type RateLimiterAbstract, RateLimiterRes } from 'rate-limiter-flexible';
 import { RateLimited } from '../common/errors/domain-error.js';
 import { CONFIG, type Config } from '../config/config.js';
+import { RateLimitStore } from './rate-limit-store.js';
 
 /**
  * The account a request is about: the signed-in user (put on the request by the BearerGuard,
@@ -22,15 +23,18 @@ function accountOf(req: Request): string | undefined {
  * email change: AUTH_RATE_LIMIT requests per AUTH_RATE_WINDOW_MS per route, counted per client
  * IP and per account (the signed-in user, else the body's email). Beyond: 429
  * `{"error":{"message":"Too many requests"}}` with Retry-After (seconds), whatever the request.
+ * With REDIS_URL the counts are the cluster's, whichever node a request lands on
+ * (RateLimitStore).
  */
 @Injectable()
 export class AuthThrottlerGuard implements CanActivate {
-  private readonly limiter: RateLimiterMemory;
+  private readonly limiter: RateLimiterAbstract;
 
-  constructor(@Inject(CONFIG) config: Config) {
-    this.limiter = new RateLimiterMemory({
+  constructor(@Inject(CONFIG) config: Config, store: RateLimitStore) {
+    this.limiter = store.limiter({
+      name: 'auth',
       points: config.auth.rateLimit,
-      duration: Math.max(1, Math.round(config.auth.rateWindowMs / 1000)),
+      durationSeconds: Math.max(1, Math.round(config.auth.rateWindowMs / 1000)),
     });
   }
 

@@ -17,6 +17,7 @@ import { CredentialsController } from './credentials.controller.js';
 import { CredentialsService } from './credentials.service.js';
 import { JwtStrategy } from './jwt.strategy.js';
 import { PasswordHasher } from './password-hasher.js';
+import { RateLimitStore } from './rate-limit-store.js';
 import { RefreshTokens } from './refresh-tokens.js';
 import { SecretTokens } from './secret-tokens.service.js';
 import { SessionController } from './session.controller.js';
@@ -51,6 +52,7 @@ import { UserToken } from './user-token.entity.js';
     JwtStrategy,
     BearerGuard,
     AuthThrottlerGuard,
+    RateLimitStore,
     ChatSocketAuthenticator,
     TokenPurge,
   ],
