@@ -8,6 +8,7 @@ import { ConfigError } from './config/env-validation.js';
 import type { RunningDatabase } from './database/embedded-postgres.js';
 import { provisionDatabase } from './database/provision-database.js';
 import { runMigrations } from './database/run-migrations.js';
+import { drainNode } from './shutdown/drain-node.js';
 
 function configOrExit(): Config {
   try {
@@ -20,8 +21,10 @@ function configOrExit(): Config {
 }
 
 /**
- * Stops on SIGINT/SIGTERM: HTTP (and sockets) closed first, then the embedded database, then
- * exit code 0. A shutdown slower than SHUTDOWN_TIMEOUT_MS exits with 1. Repeated signals are
+ * Stops on SIGINT/SIGTERM: the node drains first (leaves the cluster, refuses new sockets, closes
+ * its sockets in batches over SHUTDOWN_DRAIN_MS: see drainNode), then HTTP and whatever sockets
+ * are left are closed, then the embedded database, then exit code 0. A shutdown slower than
+ * SHUTDOWN_TIMEOUT_MS (the drain included) exits with 1. Repeated signals are
  * expected (Ctrl-C under `nest start` reaches this process from the terminal and from the CLI)
  * and change nothing.
  */
@@ -41,6 +44,7 @@ function handleSignals(
       process.exit(1);
     }, config.app.shutdownTimeoutMs).unref();
     try {
+      await drainNode(app, config.cluster.drainMs, log);
       await app.close();
       await database.stop();
       log.info('shutdown complete');
@@ -56,7 +60,7 @@ function handleSignals(
 
 async function main(): Promise<void> {
   const config = configOrExit();
-  const log = createRootLogger(config.app);
+  const log = createRootLogger(config.app, undefined, config.cluster.nodeName);
   process.on('unhandledRejection', (reason) => log.error({ err: reason }, 'unhandled rejection'));
   if (config.auth.jwtSecretGenerated) {
     log.warn(`JWT_SECRET is not set: using the secret generated in ${config.app.dataDir}`);
@@ -64,7 +68,7 @@ async function main(): Promise<void> {
   let database: RunningDatabase | undefined;
   try {
     database = await provisionDatabase(config, (message) => log.info(message));
-    const applied = await runMigrations(database.url);
+    const applied = await runMigrations(database.url, (message) => log.info(message));
     log.info(
       applied.length
         ? `applied migrations: ${applied.join(', ')}`

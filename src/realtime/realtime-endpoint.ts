@@ -81,10 +81,19 @@ export class RealtimeEndpoint implements OnModuleDestroy {
     return connection;
   }
 
-  /** Closes every connection with 1012 (service restart); clients reconnect elsewhere. */
-  drain(): void {
-    for (const connection of [...this.connections])
-      connection.close(1012, 'service restart', 'shutdown');
+  /**
+   * Closes connections with 1012 (service restart); clients reconnect elsewhere. All of them by
+   * default; at most `max` when given (a graceful shutdown closes them in batches). Returns how
+   * many are still open.
+   */
+  drain(max = Infinity): number {
+    const batch: Connection[] = [];
+    for (const connection of this.connections) {
+      if (batch.length >= max) break;
+      batch.push(connection);
+    }
+    for (const connection of batch) connection.close(1012, 'service restart', 'shutdown');
+    return this.connections.size;
   }
 
   onModuleDestroy(): void {

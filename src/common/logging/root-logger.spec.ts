@@ -42,6 +42,17 @@ describe('root logger', () => {
     expect(JSON.parse(text)).toMatchObject({ body: { email: 'a@b.c', password: '[Redacted]' } });
   });
 
+  it('names the node on every line', () => {
+    const { lines, stream } = capture();
+    const logger = createRootLogger(appConfig({ LOG_FORMAT: 'json' }), stream, 'node-a');
+    logger.info('one');
+    logger.child({ context: 'Child' }).warn('two');
+    expect(lines.map((line) => (JSON.parse(line) as { node?: string }).node)).toEqual([
+      'node-a',
+      'node-a',
+    ]);
+  });
+
   it('writes JSON lines in production', () => {
     const config = appConfig({ NODE_ENV: 'production' });
     expect(config.logFormat).toBe('json');

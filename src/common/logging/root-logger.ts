@@ -6,13 +6,18 @@ import { redactPaths } from './redaction.js';
 /**
  * The process's one pino logger: JSON lines, or pretty single lines when LOG_FORMAT=pretty.
  * Authorization and cookie headers and secret fields (passwords, tokens) are redacted.
- * `stream` replaces stdout (tests capture log output this way).
+ * `stream` replaces stdout (tests capture log output this way). `node` (NODE_NAME) is on every
+ * line, so that the lines of several nodes can be told apart once collected together.
  */
-export function createRootLogger(app: AppConfig, stream?: DestinationStream): Logger {
+export function createRootLogger(
+  app: AppConfig,
+  stream?: DestinationStream,
+  node?: string,
+): Logger {
   const options = {
     level: app.logLevel,
     redact: { paths: redactPaths(), censor: '[Redacted]' },
-    base: { pid: process.pid },
+    base: node === undefined ? { pid: process.pid } : { pid: process.pid, node },
   };
   if (stream) return pino(options, stream);
   if (app.logFormat === 'pretty') {
