@@ -55,6 +55,14 @@ await describeCluster('graceful drain on SIGTERM', () => {
     expect(
       await upgradeStatus(`${node.socketUrl}/websocket?vsn=2.0.0&token=${user.authToken}`),
     ).toBe(503);
+    // A new LongPoll session: an empty HTTP 503, which phoenix.js retries (a JSON body would not).
+    const longpoll = await fetch(
+      `${node.url}/socket/longpoll?vsn=2.0.0&token=${encodeURIComponent(user.authToken)}`,
+    );
+    expect({ status: longpoll.status, body: await longpoll.text() }).toEqual({
+      status: 503,
+      body: '',
+    });
 
     expect(await node.process.exited()).toBe(0);
     expect(await closes).toEqual(sockets.map(() => 1012));

@@ -95,7 +95,12 @@ export class LongPollController {
       remoteAddress: req.socket.remoteAddress ?? 'unknown',
       userAgent: req.headers['user-agent'],
     });
-    if (!isAccepted(result)) return reply(res, { status: 403 });
+    if (!isAccepted(result)) {
+      // A draining node (503): an empty HTTP 503, which phoenix.js takes for a lost connection
+      // and retries (elsewhere, behind a load balancer); any other refusal: status 403.
+      if (result.status === 503) return void res.status(503).set('cache-control', 'no-store').end();
+      return reply(res, { status: 403 });
+    }
     const session = this.sessions.open(result);
     reply(res, { status: 410, token: session.token, messages: [] });
   }
