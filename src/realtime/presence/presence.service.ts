@@ -1,9 +1,17 @@
-import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnModuleDestroy,
+  type OnModuleInit,
+} from '@nestjs/common';
 import { CONFIG, type Config } from '../../config/config.js';
 import type { ChannelContext } from '../channels/channel-context.js';
+import { ClusterBus } from '../cluster/cluster-bus.js';
 import { PubSub } from '../pubsub/pubsub.js';
 import { EncodedJson } from '../transport/message.js';
 import { PresenceBatcher } from './presence-batcher.js';
+import { PRESENCE_KINDS, PresenceReplication } from './presence-replication.js';
 import { type PresenceDiff, type PresenceState, PresenceTracker } from './presence-tracker.js';
 
 export const PRESENCE_STATE = 'presence_state';
@@ -20,16 +28,24 @@ export const PRESENCE_DIFF = 'presence_diff';
  * PRESENCE_BATCH_MS of the last send are merged into one diff, and every `presence_state` asked
  * for meanwhile is encoded once, so that thousands of sockets joining one topic do not cost a
  * diff to everyone per join.
+ *
+ * With several nodes (REDIS_URL), each node owns the entries of its own channels and replicates
+ * them to the others (`PresenceReplication`): `list` and `presence_state` are the union of every
+ * node's entries, and each node sends `presence_diff` to its own subscribers, for changes made
+ * on any node. Without REDIS_URL none of that runs.
  */
 @Injectable()
-export class Presence implements OnModuleDestroy {
+export class Presence implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger('Presence');
   private readonly tracker = new PresenceTracker();
   private readonly watched = new WeakSet<ChannelContext>();
   private readonly batcher: PresenceBatcher<ChannelContext>;
+  private readonly replication: PresenceReplication | undefined;
 
   constructor(
     private readonly pubsub: PubSub,
     @Inject(CONFIG) config: Config,
+    private readonly bus: ClusterBus,
   ) {
     this.batcher = new PresenceBatcher<ChannelContext>(
       {
@@ -38,10 +54,42 @@ export class Presence implements OnModuleDestroy {
       },
       config.realtime.presenceBatchMs,
     );
+    if (!bus.clustered) return;
+    const replication = new PresenceReplication({
+      bus,
+      heartbeatMs: config.cluster.presenceHeartbeatMs,
+      downMs: config.cluster.presenceDownMs,
+      local: this.tracker,
+      changed: ({ topic, diff }) => this.remoteChange(topic, diff),
+      logger: this.logger,
+    });
+    for (const kind of Object.values(PRESENCE_KINDS)) {
+      bus.on(kind, (message) => replication.receive(message));
+    }
+    bus.onGap((origin) => {
+      if (origin === undefined) replication.busLost();
+    });
+    this.replication = replication;
+  }
+
+  onModuleInit(): void {
+    this.replication?.start();
   }
 
   onModuleDestroy(): void {
     this.batcher.close();
+    // Still connected (nobody called leaveCluster first): tell the others now.
+    if (this.bus.status().connected) this.leaveCluster();
+    else this.replication?.stop();
+  }
+
+  /**
+   * Announces at once that this node is leaving: every other node drops its presences now
+   * (rather than after PRESENCE_DOWN_MS of silence). Call it first on a graceful shutdown; this
+   * node replicates nothing afterwards. No-op with one node, and when called again.
+   */
+  leaveCluster(): void {
+    this.replication?.leave();
   }
 
   /** Tracks this channel under `key`; returns the meta's `phx_ref`. */
@@ -72,8 +120,11 @@ export class Presence implements OnModuleDestroy {
     if (diff !== undefined) this.announce(ctx.topic, diff);
   }
 
+  /** Everybody on `topic`, on every node. */
   list(topic: string): PresenceState {
-    return this.tracker.list(topic);
+    const state = this.tracker.list(topic);
+    this.replication?.addRemote(topic, state);
+    return state;
   }
 
   /**
@@ -89,14 +140,20 @@ export class Presence implements OnModuleDestroy {
   }
 
   private announce(topic: string, diff: PresenceDiff): void {
+    this.replication?.recordLocal(topic, diff); // before the batcher, which takes the diff over
     this.batcher.diff(topic, diff);
+  }
+
+  /** Another node's entries changed: this node's subscribers are told. */
+  private remoteChange(topic: string, diff: PresenceDiff): void {
+    if (this.pubsub.localSubscriberCount(topic) > 0) this.batcher.diff(topic, diff);
   }
 
   private sendState(topic: string, recipients: ReadonlySet<ChannelContext>): void {
     let state: EncodedJson | undefined;
     for (const ctx of recipients) {
       if (!ctx.alive) continue;
-      state ??= EncodedJson.of(this.tracker.list(topic));
+      state ??= EncodedJson.of(this.list(topic));
       ctx.push(PRESENCE_STATE, state);
     }
   }
