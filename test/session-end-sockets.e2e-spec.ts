@@ -2,7 +2,7 @@ import type { Socket } from 'phoenix';
 import request from 'supertest';
 import { PASSWORD, registerUser, type RegisteredUser, uniqueEmail } from './support/chat-users.js';
 import { mailedToken } from './support/mailed-token.js';
-import { connect, disconnectAll, join, leave } from './support/phoenix-client.js';
+import { connect, disconnectAll, join, leave, nextCloseCode } from './support/phoenix-client.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
 const NEW_PASSWORD = 'Another-horse-8!';
@@ -19,16 +19,6 @@ describe('password reset and email change close the user’s live sockets with 1
   /** A connected phoenix socket of `user` that does not reconnect within a test. */
   const online = (user: RegisteredUser): Promise<Socket> =>
     connect(t.socketUrl, { params: { token: user.authToken }, reconnectAfterMs: () => 60_000 });
-
-  /** The code of the socket's next close; rejects after `timeoutMs`. */
-  const nextCloseCode = (socket: Socket, timeoutMs = 5000): Promise<number> =>
-    new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('the socket was not closed')), timeoutMs);
-      socket.onClose((event: { code: number }) => {
-        clearTimeout(timer);
-        resolve(event.code);
-      });
-    });
 
   /** Runs `action` with `user` and a bystander online; the user's socket closes with 1001. */
   async function expectSocketsClosedBy(

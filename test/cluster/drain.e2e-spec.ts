@@ -3,23 +3,15 @@
  * sockets with 1012 in batches spread over SHUTDOWN_DRAIN_MS (one log line per batch), then
  * exits with 0. A built server process with 30 official phoenix clients.
  */
-import type { Socket } from 'phoenix';
 import { registerUser } from '../support/chat-users.js';
 import { type Cluster, describeCluster, startCluster } from '../support/cluster.js';
-import { connect, disconnectAll } from '../support/phoenix-client.js';
+import { connect, disconnectAll, nextCloseCode } from '../support/phoenix-client.js';
 import { upgradeStatus } from '../support/upgrade-status.js';
 
 const SOCKETS = 30;
 /** 2000 ms at 100 ms apart at least: 20 batches for 30 sockets (drain-schedule.ts). */
 const DRAIN_MS = 2000;
 const BATCHES = 20;
-
-/** The code of the socket's first close. */
-function firstClose(socket: Socket): Promise<number> {
-  return new Promise((resolve) => {
-    socket.onClose((event: { code: number }) => resolve(event.code));
-  });
-}
 
 await describeCluster('graceful drain on SIGTERM', () => {
   let cluster: Cluster | undefined;
@@ -44,7 +36,7 @@ await describeCluster('graceful drain on SIGTERM', () => {
         }),
       ),
     );
-    const closes = Promise.all(sockets.map(firstClose));
+    const closes = Promise.all(sockets.map((socket) => nextCloseCode(socket, 20_000)));
 
     process.kill(node.pid, 'SIGTERM');
     await node.process.waitFor(/"msg":"drain batch 1\//, 10_000);

@@ -6,7 +6,7 @@ import type { Socket } from 'phoenix';
 import request from 'supertest';
 import { PASSWORD, registerUser, type RegisteredUser } from '../support/chat-users.js';
 import { type Cluster, describeCluster, startCluster } from '../support/cluster.js';
-import { connect, disconnectAll, join, leave } from '../support/phoenix-client.js';
+import { connect, disconnectAll, join, leave, nextCloseCode } from '../support/phoenix-client.js';
 
 const NEW_PASSWORD = 'Another-horse-8!';
 
@@ -26,16 +26,6 @@ await describeCluster('cluster: revocation closes sockets on every node', () => 
     connect(node(i).socketUrl, {
       params: { token: user.authToken },
       reconnectAfterMs: () => 60_000,
-    });
-
-  /** The code of the socket's next close; rejects after `timeoutMs`. */
-  const nextCloseCode = (socket: Socket, timeoutMs = 5000): Promise<number> =>
-    new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('the socket was not closed')), timeoutMs);
-      socket.onClose((event: { code: number }) => {
-        clearTimeout(timer);
-        resolve(event.code);
-      });
     });
 
   /**

@@ -233,3 +233,14 @@ export function recordFrames(socket: Socket, topic?: string): Frame[] {
   });
   return frames;
 }
+
+/** The code of the socket's next close; rejects after `timeoutMs`. */
+export function nextCloseCode(socket: Socket, timeoutMs = 5000): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('the socket was not closed')), timeoutMs);
+    socket.onClose((event: { code: number }) => {
+      clearTimeout(timer);
+      resolve(event.code);
+    });
+  });
+}
