@@ -2,7 +2,7 @@ import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@ne
 import type { Request, Response } from 'express';
 import { CONFIG, type Config } from '../../config/config.js';
 import { adminRequired, unauthorized } from '../jsonapi/json-api-problems.js';
-import { tokenMatches } from '../rally-tokens.js';
+import { tokenMatches } from '../../common/security/token-matches.js';
 
 /**
  * The token of exactly one `Authorization: Bearer <token>` header (case-sensitive scheme, one
