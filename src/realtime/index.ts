@@ -32,3 +32,17 @@ export {
 export { Presence } from './presence/presence.service.js';
 export { PubSub } from './pubsub/pubsub.js';
 export { PhoenixWsAdapter } from './transport/phoenix-ws.adapter.js';
+export {
+  RealtimeStats,
+  type RealtimeSnapshot,
+  type TopicStats,
+} from './telemetry/realtime-stats.js';
+export type { RecentEvent } from './telemetry/recent-events.js';
+export type { TransportCounts, TransportName } from './telemetry/realtime-counters.js';
+export {
+  ClusterBus,
+  type BusStatus,
+  type BusTraffic,
+  type NodeIdentity,
+} from './cluster/cluster-bus.js';
+export type { TopicSize } from './pubsub/pubsub.js';

@@ -4,6 +4,7 @@ import { CONFIG, type Config } from '../config/config.js';
 import { ChannelRegistry } from './channels/channel-registry.js';
 import { ClusterBus } from './cluster/cluster-bus.js';
 import { PubSub } from './pubsub/pubsub.js';
+import { RealtimeCounters } from './telemetry/realtime-counters.js';
 import { Connection, connectionWarnings, socketIdTopic } from './transport/connection.js';
 import type { HandshakeAccepted } from './transport/socket-handshake.js';
 import { WriteBatcher } from './transport/write-batcher.js';
@@ -27,6 +28,7 @@ export class RealtimeEndpoint implements OnModuleDestroy {
     private readonly registry: ChannelRegistry,
     @Inject(CONFIG) private readonly config: Config,
     bus: ClusterBus,
+    private readonly counters: RealtimeCounters,
   ) {
     // Broadcasts were lost for this node: its clients rejoin (chat recovers with last_seen_id).
     bus.onGap(() => this.resyncChannels());
@@ -74,9 +76,14 @@ export class RealtimeEndpoint implements OnModuleDestroy {
       maxChannels: this.config.realtime.maxChannels,
       maxBufferedBytes: this.config.realtime.maxBufferedBytes,
       warnings: this.warnings,
-      onClosed: (c) => this.connections.delete(c),
+      counters: this.counters,
+      onClosed: (c, code, reason) => {
+        this.connections.delete(c);
+        this.counters.disconnected(c.socket.transport, code, reason);
+      },
     });
     this.connections.add(connection);
+    this.counters.connected(handshake.socket.transport);
     this.startSweep();
     return connection;
   }

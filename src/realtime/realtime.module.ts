@@ -10,10 +10,12 @@ import { LongPollController } from './transport/longpoll/longpoll.controller.js'
 import { LongPollSessions } from './transport/longpoll/longpoll-sessions.js';
 import { PhoenixGateway } from './transport/phoenix.gateway.js';
 import { SocketHandshake } from './transport/socket-handshake.js';
+import { RealtimeCounters } from './telemetry/realtime-counters.js';
+import { RealtimeStats } from './telemetry/realtime-stats.js';
 
 /**
  * Phoenix Channels at /socket/websocket and /socket/longpoll. Feature modules import it to inject RealtimeEndpoint
- * and Presence, and declare @Channel classes and @Authenticator providers of their own, which
+ * and Presence (operators' tools: RealtimeStats), and declare @Channel classes and @Authenticator providers of their own, which
  * are discovered wherever they are provided. Needs `app.useWebSocketAdapter(new
  * PhoenixWsAdapter(app))`.
  */
@@ -21,6 +23,8 @@ import { SocketHandshake } from './transport/socket-handshake.js';
   imports: [DiscoveryModule],
   controllers: [LongPollController],
   providers: [
+    RealtimeCounters,
+    RealtimeStats,
     ChannelRegistry,
     SocketHandshake,
     ...clusterProviders,
@@ -29,6 +33,6 @@ import { SocketHandshake } from './transport/socket-handshake.js';
     PhoenixGateway,
     LongPollSessions,
   ],
-  exports: [RealtimeEndpoint, Presence, PubSub, ClusterBus],
+  exports: [RealtimeEndpoint, Presence, PubSub, ClusterBus, RealtimeStats],
 })
 export class RealtimeModule {}

@@ -1,21 +1,9 @@
 import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { presentedBearer } from '../../common/http/presented-bearer.js';
+import { tokenMatches } from '../../common/security/token-matches.js';
 import { CONFIG, type Config } from '../../config/config.js';
 import { adminRequired, unauthorized } from '../jsonapi/json-api-problems.js';
-import { tokenMatches } from '../../common/security/token-matches.js';
-
-/**
- * The token of exactly one `Authorization: Bearer <token>` header (case-sensitive scheme, one
- * space, a non-empty token); undefined otherwise (no header, another scheme, several headers).
- */
-export function presentedBearer(req: Request): string | undefined {
-  const values = req.headersDistinct.authorization ?? [];
-  if (values.length !== 1) return undefined;
-  const [value] = values;
-  return value.startsWith('Bearer ') && value.length > 'Bearer '.length
-    ? value.slice('Bearer '.length)
-    : undefined;
-}
 
 export interface BearerGrants {
   /** May use the HoloQuest routes (the API token, or the admin token). */

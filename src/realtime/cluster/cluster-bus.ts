@@ -24,6 +24,16 @@ export interface BusStatus {
   connected: boolean;
 }
 
+/** What a node's bus carried, counted as it goes (operators' metrics). */
+export interface BusTraffic {
+  /** Messages received from other nodes. */
+  messagesIn: number;
+  /** Messages published or sent to other nodes. */
+  messagesOut: number;
+  /** Gaps detected: messages from a node lost, or the bus itself lost for a while. */
+  gaps: number;
+}
+
 /**
  * The cluster's message bus, after `phoenix_pubsub`'s adapter contract: fire-and-forget, at
  * most once, in order per sending node. `publish` reaches every other node, `send` one node.

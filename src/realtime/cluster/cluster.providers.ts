@@ -4,6 +4,7 @@ import { CONFIG, type Config } from '../../config/config.js';
 import { ClusteredPubSub } from '../pubsub/clustered-pubsub.js';
 import { LocalPubSub } from '../pubsub/local-pubsub.js';
 import { PubSub } from '../pubsub/pubsub.js';
+import { RealtimeCounters } from '../telemetry/realtime-counters.js';
 import { ClusterBus } from './cluster-bus.js';
 import { LocalBus } from './local-bus.js';
 import { RedisBus } from './redis-bus.js';
@@ -15,12 +16,12 @@ import { RedisBus } from './redis-bus.js';
 export const clusterProviders: Provider[] = [
   {
     provide: ClusterBus,
-    inject: [CONFIG],
-    useFactory: async (config: Config): Promise<ClusterBus> => {
+    inject: [CONFIG, RealtimeCounters],
+    useFactory: async (config: Config, counters: RealtimeCounters): Promise<ClusterBus> => {
       const { redisUrl, name, nodeName } = config.cluster;
       const self = { name: nodeName, boot: randomBytes(6).toString('hex') };
       if (redisUrl === undefined) return new LocalBus(self, name);
-      const bus = new RedisBus({ url: redisUrl, cluster: name, self });
+      const bus = new RedisBus({ url: redisUrl, cluster: name, self, traffic: counters.bus });
       try {
         await bus.start();
       } catch (error) {
@@ -32,8 +33,8 @@ export const clusterProviders: Provider[] = [
   },
   {
     provide: PubSub,
-    inject: [ClusterBus],
-    useFactory: (bus: ClusterBus): PubSub =>
-      bus.clustered ? new ClusteredPubSub(bus) : new LocalPubSub(),
+    inject: [ClusterBus, RealtimeCounters],
+    useFactory: (bus: ClusterBus, counters: RealtimeCounters): PubSub =>
+      bus.clustered ? new ClusteredPubSub(bus, counters) : new LocalPubSub(counters),
   },
 ];

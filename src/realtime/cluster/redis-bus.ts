@@ -1,7 +1,13 @@
 import { Logger } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { RateLimitedLog } from '../../common/logging/rate-limited-log.js';
-import { type BusHandler, type BusStatus, ClusterBus, type NodeIdentity } from './cluster-bus.js';
+import {
+  type BusHandler,
+  type BusStatus,
+  type BusTraffic,
+  ClusterBus,
+  type NodeIdentity,
+} from './cluster-bus.js';
 import { decodeEnvelope, encodeEnvelope } from './envelope.js';
 import { SequenceTracker } from './sequence-tracker.js';
 
@@ -10,6 +16,8 @@ export interface RedisBusOptions {
   /** CLUSTER_NAME: every channel starts with it. */
   cluster: string;
   self: NodeIdentity;
+  /** Counted into as messages go (operators' metrics); a throwaway count when not given. */
+  traffic?: BusTraffic;
 }
 
 /**
@@ -35,9 +43,11 @@ export class RedisBus extends ClusterBus {
   /** The subscriber was ready once and then lost: anything may have been missed. */
   private lostSubscription = false;
   private closed = false;
+  private readonly traffic: BusTraffic;
 
   constructor(private readonly options: RedisBusOptions) {
     super();
+    this.traffic = options.traffic ?? { messagesIn: 0, messagesOut: 0, gaps: 0 };
     const { url, cluster, self } = options;
     this.broadcastChannel = `${cluster}:bus`;
     this.ownChannel = this.nodeChannel(self.name);
@@ -115,6 +125,7 @@ export class RedisBus extends ClusterBus {
 
   private write(channel: string, kind: string, seq: number, body: Buffer): void {
     const bytes = encodeEnvelope({ kind, origin: this.self, seq, body });
+    this.traffic.messagesOut++;
     this.publisher
       .publish(channel, bytes)
       .catch((error: Error) => this.errors.log(() => `publish on ${channel}: ${error.message}`));
@@ -128,6 +139,7 @@ export class RedisBus extends ClusterBus {
     }
     const { kind, origin, seq, body } = envelope;
     if (origin.name === this.self.name && origin.boot === this.self.boot) return; // our own
+    this.traffic.messagesIn++;
     let tracker = this.received.get(channel);
     if (tracker === undefined) this.received.set(channel, (tracker = new SequenceTracker()));
     if (tracker.gapBefore(origin, seq)) {
@@ -155,6 +167,7 @@ export class RedisBus extends ClusterBus {
   }
 
   private gap(origin: NodeIdentity | undefined): void {
+    this.traffic.gaps++;
     for (const handler of this.gapHandlers) {
       try {
         handler(origin);

@@ -90,6 +90,15 @@ export class PresenceReplica {
     }
   }
 
+  /** Adds the number of metas held per topic to `into`. */
+  countEntries(into: Map<string, number>): void {
+    for (const [topic, entries] of this.topics) {
+      let count = 0;
+      for (const metas of entries.values()) count += metas.size;
+      into.set(topic, (into.get(topic) ?? 0) + count);
+    }
+  }
+
   /** Number of metas held (for logs). */
   get size(): number {
     let count = 0;

@@ -188,6 +188,24 @@ describe('PresenceReplication', () => {
     expect(net.sent(PRESENCE_KINDS.STATE_REQUEST)).toEqual([]);
   });
 
+  it('counts entries per topic, its own and every replica, and names the nodes it hears', () => {
+    const net = new Network();
+    const [a, b, c] = ['a', 'b', 'c'].map((name) => net.node(name));
+    a.track('room:1', 'ann');
+    b.track('room:1', 'bob');
+    b.track('room:2', 'bob');
+    c.track('room:1', 'cat');
+    net.advance(HEARTBEAT_MS);
+    const counts = new Map<string, number>();
+    a.tracker.countEntries(counts);
+    a.replication.countEntries(counts);
+    expect(Object.fromEntries(counts)).toEqual({ 'room:1': 3, 'room:2': 1 });
+    expect(a.replication.nodeNames().sort()).toEqual(['b', 'c']);
+    c.down = true;
+    net.advance(DOWN_MS + HEARTBEAT_MS);
+    expect(a.replication.nodeNames()).toEqual(['b']);
+  });
+
   it('lists the union of its own entries and every replica', () => {
     const net = new Network();
     const [a, b, c] = ['a', 'b', 'c'].map((name) => net.node(name));

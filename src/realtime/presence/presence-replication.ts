@@ -94,6 +94,16 @@ export class PresenceReplication {
     for (const replica of this.replicas.values()) replica.addTo(topic, state);
   }
 
+  /** Adds the number of other nodes' metas per topic to `into`. */
+  countEntries(into: Map<string, number>): void {
+    for (const replica of this.replicas.values()) replica.countEntries(into);
+  }
+
+  /** The other nodes heard from within PRESENCE_DOWN_MS (those that left or went silent drop out). */
+  nodeNames(): string[] {
+    return [...this.replicas.keys()];
+  }
+
   /** This node stops: every other node drops its entries now. Final. */
   leave(): void {
     if (this.left) return;

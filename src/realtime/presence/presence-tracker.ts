@@ -180,6 +180,15 @@ export class PresenceTracker {
     return [...this.byTopic.keys()];
   }
 
+  /** Adds the number of metas (tracked entries) of every topic to `into`. */
+  countEntries(into: Map<string, number>): void {
+    for (const [topic, keys] of this.byTopic) {
+      let count = 0;
+      for (const owners of keys.values()) count += owners.size;
+      into.set(topic, (into.get(topic) ?? 0) + count);
+    }
+  }
+
   /** Number of distinct keys present in `topic`. */
   size(topic: string): number {
     return this.byTopic.get(topic)?.size ?? 0;

@@ -127,6 +127,19 @@ export class Presence implements OnModuleInit, OnModuleDestroy {
     return state;
   }
 
+  /** Metas per topic, on every node (operators' counts; walks every topic). */
+  entryCounts(): Map<string, number> {
+    const counts = new Map<string, number>();
+    this.tracker.countEntries(counts);
+    this.replication?.countEntries(counts);
+    return counts;
+  }
+
+  /** The cluster's live nodes as presence replication knows them: this one first. */
+  nodes(): string[] {
+    return [this.bus.self.name, ...(this.replication?.nodeNames() ?? [])];
+  }
+
   /**
    * Pushes `presence_state` with the topic's presences to this channel's client, at the end of
    * the current batch (so after a join's reply), before that batch's diff.

@@ -2,7 +2,7 @@ import type { BusMessage, ClusterBus } from '../cluster/cluster-bus.js';
 import { V2_SERIALIZER } from '../transport/serializers.js';
 import { Broadcast } from './broadcast.js';
 import { LocalPubSub } from './local-pubsub.js';
-import type { Subscriber } from './pubsub.js';
+import type { BroadcastCounter, Subscriber } from './pubsub.js';
 import { decodeWireBroadcast, encodeWireBroadcast } from './wire-broadcast.js';
 
 const BROADCAST = 'broadcast';
@@ -14,12 +14,16 @@ const BROADCAST = 'broadcast';
  * every broadcast and hands it to its own subscribers.
  */
 export class ClusteredPubSub extends LocalPubSub {
-  constructor(private readonly bus: ClusterBus) {
-    super();
+  constructor(
+    private readonly bus: ClusterBus,
+    counter?: BroadcastCounter,
+  ) {
+    super(counter);
     bus.on(BROADCAST, (message) => this.receive(message));
   }
 
   override broadcast(topic: string, event: string, payload: unknown, from?: Subscriber): void {
+    this.counter?.broadcast(topic);
     const broadcast = new Broadcast(topic, event, payload);
     this.deliver(broadcast, from);
     let frame;

@@ -84,4 +84,29 @@ describe('LocalPubSub', () => {
     expect(pubsub.localSubscriberCount('t')).toBe(0);
     expect((pubsub as unknown as { topics: Map<string, unknown> }).topics.size).toBe(0);
   });
+
+  it('tells its counter of each broadcast once, not per subscriber', () => {
+    const topics: string[] = [];
+    const pubsub = new LocalPubSub({ broadcast: (topic) => topics.push(topic) });
+    const serializer = new CountingSerializer('2.0.0');
+    for (let i = 0; i < 3; i++) pubsub.subscribe('room:1', new Recorder(serializer));
+    pubsub.broadcast('room:1', 'tick', {});
+    pubsub.localBroadcast('room:2', 'tick', {});
+    expect(topics).toEqual(['room:1', 'room:2']);
+  });
+
+  it('lists the busiest topics, most subscribers first, of those kept', () => {
+    const pubsub = new LocalPubSub();
+    const serializer = new CountingSerializer('2.0.0');
+    const sizes = { a: 2, b: 5, c: 1, d: 4, skip: 9 };
+    for (const [topic, n] of Object.entries(sizes)) {
+      for (let i = 0; i < n; i++) pubsub.subscribe(topic, new Recorder(serializer));
+    }
+    expect(pubsub.busiestTopics(3, (topic) => topic !== 'skip')).toEqual([
+      { topic: 'b', subscribers: 5 },
+      { topic: 'd', subscribers: 4 },
+      { topic: 'a', subscribers: 2 },
+    ]);
+    expect(pubsub.busiestTopics(0)).toEqual([]);
+  });
 });

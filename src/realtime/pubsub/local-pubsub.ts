@@ -1,12 +1,17 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Broadcast } from './broadcast.js';
-import { PubSub, type Subscriber } from './pubsub.js';
+import { type BroadcastCounter, PubSub, type Subscriber, type TopicSize } from './pubsub.js';
 
 /** The in-process backplane: one node, synchronous delivery. */
 @Injectable()
 export class LocalPubSub extends PubSub {
   protected readonly logger = new Logger('PubSub');
   private readonly topics = new Map<string, Set<Subscriber>>();
+
+  /** `counter` is told of every broadcast made here (once per broadcast, not per delivery). */
+  constructor(protected readonly counter?: BroadcastCounter) {
+    super();
+  }
 
   subscribe(topic: string, subscriber: Subscriber): void {
     let subscribers = this.topics.get(topic);
@@ -27,11 +32,27 @@ export class LocalPubSub extends PubSub {
   }
 
   localBroadcast(topic: string, event: string, payload: unknown, from?: Subscriber): void {
+    this.counter?.broadcast(topic);
     if (this.topics.has(topic)) this.deliver(new Broadcast(topic, event, payload), from);
   }
 
   localSubscriberCount(topic: string): number {
     return this.topics.get(topic)?.size ?? 0;
+  }
+
+  busiestTopics(limit: number, include: (topic: string) => boolean = () => true): TopicSize[] {
+    const top: TopicSize[] = []; // most subscribers first, at most `limit`
+    if (limit <= 0) return top;
+    for (const [topic, subscribers] of this.topics) {
+      const size = subscribers.size;
+      if (top.length >= limit && size <= top[top.length - 1].subscribers) continue;
+      if (!include(topic)) continue;
+      let at = top.length;
+      while (at > 0 && top[at - 1].subscribers < size) at--;
+      top.splice(at, 0, { topic, subscribers: size });
+      if (top.length > limit) top.pop();
+    }
+    return top;
   }
 
   /** Hands `broadcast` to this node's subscribers of its topic, but `from`. */

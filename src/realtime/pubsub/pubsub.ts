@@ -5,6 +5,17 @@ export interface Subscriber {
   deliver(broadcast: Broadcast): void;
 }
 
+/** A topic and how many subscribers it has on this node. */
+export interface TopicSize {
+  topic: string;
+  subscribers: number;
+}
+
+/** Told of every broadcast made on this node (for operators' counts). */
+export interface BroadcastCounter {
+  broadcast(topic: string): void;
+}
+
 /**
  * The backplane. Subscriptions are local to this node; `broadcast` reaches the subscribers of
  * every node (the in-process implementation has one node), `localBroadcast` only this node's.
@@ -18,4 +29,6 @@ export abstract class PubSub {
   abstract localBroadcast(topic: string, event: string, payload: unknown, from?: Subscriber): void;
   /** Subscribers of `topic` on this node. */
   abstract localSubscriberCount(topic: string): number;
+  /** This node's `limit` topics with the most subscribers (of those `include` keeps), most first. */
+  abstract busiestTopics(limit: number, include?: (topic: string) => boolean): TopicSize[];
 }

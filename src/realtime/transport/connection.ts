@@ -6,6 +6,7 @@ import type { ChannelRegistry } from '../channels/channel-registry.js';
 import type { SocketInfo } from '../channels/socket-info.js';
 import type { Broadcast } from '../pubsub/broadcast.js';
 import type { PubSub, Subscriber } from '../pubsub/pubsub.js';
+import type { RealtimeCounters } from '../telemetry/realtime-counters.js';
 import { type Frame, MalformedFrameError, type Message, PHX } from './message.js';
 import type { Serializer } from './serializer.js';
 import type { Transport } from './transport.js';
@@ -19,8 +20,13 @@ export interface ConnectionDeps {
   maxBufferedBytes: number;
   /** Shared by all connections of an endpoint, so that no client can flood the log. */
   warnings: ConnectionWarnings;
-  /** Called once, when the connection has ended. */
-  onClosed(connection: Connection): void;
+  /** Operators' counts (frames out, joins, messages in, channels, malformed frames). */
+  counters: RealtimeCounters;
+  /**
+   * Called once, when the connection has ended, with its close code and the server's words for
+   * it (`closed by client`, `connection lost`, or the reason the server closed it with).
+   */
+  onClosed(connection: Connection, code: number, reason: string): void;
 }
 
 /** The warnings a client can cause at will, each at most one line per second. */
@@ -39,8 +45,15 @@ export function connectionWarnings(logger: Logger): ConnectionWarnings {
   };
 }
 
+const SOCKET_ID_PREFIX = 'phx_socket_id:';
+
 /** The PubSub topic a socket id subscribes to, so that disconnect(id) reaches every node. */
-export const socketIdTopic = (id: string): string => `phx_socket_id:${id}`;
+export const socketIdTopic = (id: string): string => `${SOCKET_ID_PREFIX}${id}`;
+
+export const isSocketIdTopic = (topic: string): boolean => topic.startsWith(SOCKET_ID_PREFIX);
+
+/** A close code without a close frame: the connection was lost. */
+const CONNECTION_LOST = 1006;
 
 /**
  * One client connection (Phoenix's socket process): decodes frames, answers heartbeats, routes
@@ -81,13 +94,20 @@ export class Connection implements ChannelHost {
 
   /** Closes the connection with `code`; its channels end at once with `reason`. */
   close(code: number, reason: string, why: TerminateReason = 'socket_closed'): void {
-    this.end(why);
+    this.end(why, code, reason);
     this.transport.close(code, reason);
   }
 
-  /** The transport ended (the client closed, or the session expired). */
-  transportClosed(): void {
-    this.end('socket_closed');
+  /**
+   * The transport ended with `code` (the client closed, the connection was lost, or a LongPoll
+   * session expired).
+   */
+  transportClosed(code: number): void {
+    this.end(
+      'socket_closed',
+      code,
+      code === CONNECTION_LOST ? 'connection lost' : 'closed by client',
+    );
   }
 
   /** Something arrived from the client (frame, ping, poll): the idle clock restarts. */
@@ -117,7 +137,8 @@ export class Connection implements ChannelHost {
       );
       return;
     }
-    if (!this.transport.write(frame, this.deps.maxBufferedBytes)) this.dropSlowConsumer();
+    if (this.transport.write(frame, this.deps.maxBufferedBytes)) this.deps.counters.framesOut++;
+    else this.dropSlowConsumer();
   }
 
   /** Every joined channel ends with phx_error, so that its client rejoins (a bus gap). */
@@ -126,7 +147,9 @@ export class Connection implements ChannelHost {
   }
 
   removeChannel(channel: ChannelProcess): void {
-    if (this.channels.get(channel.topic) === channel) this.channels.delete(channel.topic);
+    if (this.channels.get(channel.topic) !== channel) return;
+    this.channels.delete(channel.topic);
+    this.deps.counters.channelEnded(channel.topic);
   }
 
   // ── inbound ─────────────────────────────────────────────────────────────
@@ -143,6 +166,9 @@ export class Connection implements ChannelHost {
       this.deps.warnings.malformedFrame.log(
         () => `malformed frame from ${this.socket.remoteAddress}: ${reason}; closing with 1003`,
       );
+      // Only the serializer's own words: a parser's message may quote the client's bytes.
+      const shown = err instanceof MalformedFrameError ? err.message : 'undecodable frame';
+      this.deps.counters.malformedFrame(this.socket.transport, shown);
       this.close(1003, 'malformed frame');
       return;
     }
@@ -167,13 +193,17 @@ export class Connection implements ChannelHost {
       return; // a stale join_ref is dropped silently
     }
     if (channel === undefined) this.reply(null, ref, topic, 'error', { reason: 'unmatched topic' });
-    else if (joinRef === null || joinRef === channel.joinRef) channel.enqueue(message);
+    else if (joinRef === null || joinRef === channel.joinRef) {
+      this.deps.counters.messageIn(topic);
+      channel.enqueue(message);
+    }
   }
 
   private async join(message: Message): Promise<void> {
     const { topic, joinRef, ref } = message;
     const definition = this.deps.registry.match(topic);
     if (definition === undefined) {
+      this.deps.counters.joinRefused(undefined, 'unmatched topic');
       this.reply(null, ref, topic, 'error', { reason: 'unmatched topic' });
       return;
     }
@@ -190,6 +220,7 @@ export class Connection implements ChannelHost {
         });
     };
     if (this.channels.size >= this.deps.maxChannels) {
+      this.deps.counters.joinRefused(topic, 'too many channels joined');
       this.reply(joinRef, ref, topic, 'error', { reason: 'too many channels joined' });
       closePrevious();
       return;
@@ -209,11 +240,13 @@ export class Connection implements ChannelHost {
         channel.kill('socket_closed');
       } else if (reply.status === 'ok') {
         this.channels.set(topic, channel);
+        this.deps.counters.joined(topic);
         this.deps.pubsub.subscribe(topic, channel);
         this.reply(joinRef, ref, topic, reply.status, reply.response);
         closePrevious();
         channel.activate();
       } else {
+        this.deps.counters.joinRefused(topic, refusalReason(reply.response));
         this.reply(joinRef, ref, topic, reply.status, reply.response);
         closePrevious();
         channel.discard();
@@ -256,7 +289,7 @@ export class Connection implements ChannelHost {
   /** The client is not reading what it is sent: end it now and let its buffers go. */
   private dropSlowConsumer(): void {
     const buffered = this.transport.bufferedBytes;
-    this.end('socket_closed');
+    this.end('socket_closed', 1008, 'slow consumer');
     this.transport.abort(1008, 'slow consumer');
     const { remoteAddress, transport } = this.socket;
     const limit = this.deps.maxBufferedBytes;
@@ -267,7 +300,7 @@ export class Connection implements ChannelHost {
     );
   }
 
-  private end(reason: TerminateReason): void {
+  private end(reason: TerminateReason, code: number, closeReason: string): void {
     if (this.ended) return;
     this.ended = true;
     this.held = undefined;
@@ -276,6 +309,12 @@ export class Connection implements ChannelHost {
     if (this.idSubscriber !== undefined && this.socket.id !== undefined) {
       this.deps.pubsub.unsubscribe(socketIdTopic(this.socket.id), this.idSubscriber);
     }
-    this.deps.onClosed(this);
+    this.deps.onClosed(this, code, closeReason);
   }
+}
+
+/** A refused join's reason for operators: the reply's `reason` when a short string. */
+function refusalReason(response: unknown): string {
+  const reason = (response as { reason?: unknown } | null | undefined)?.reason;
+  return typeof reason === 'string' ? reason.slice(0, 100) : 'refused';
 }

@@ -4,6 +4,7 @@ import { RateLimitedLog } from '../../common/logging/rate-limited-log.js';
 import { CONFIG, type Config } from '../../config/config.js';
 import { SOCKET_AUTHENTICATOR } from '../channels/channel.decorators.js';
 import { SocketInfo } from '../channels/socket-info.js';
+import { RealtimeCounters } from '../telemetry/realtime-counters.js';
 import {
   negotiateVsn,
   originAllowed,
@@ -63,6 +64,7 @@ export class SocketHandshake implements OnModuleInit {
   constructor(
     private readonly discovery: DiscoveryService,
     @Inject(CONFIG) private readonly config: Config,
+    private readonly counters: RealtimeCounters,
   ) {}
 
   onModuleInit(): void {
@@ -89,8 +91,12 @@ export class SocketHandshake implements OnModuleInit {
     return result;
   }
 
-  /** Logs a refused connection: reason and peer address only, never the token or query. */
+  /**
+   * Counts and logs a refused connection: reason and peer address only, never the token or
+   * query (operators' recent refusals get the status and reason only).
+   */
   logRefusal(transport: HandshakeInput['transport'], peer: string, refused: HandshakeRefused) {
+    this.counters.refused(transport, refused.status, refused.reason);
     this.refusals.log(
       () => `refused ${transport} connection from ${peer}: ${refused.status} ${refused.reason}`,
     );

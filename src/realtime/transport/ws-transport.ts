@@ -26,7 +26,7 @@ export class WsTransport implements Transport {
   bind(connection: Connection): void {
     this.ws.on('message', (data: Buffer, isBinary: boolean) => connection.receive(data, isBinary));
     this.ws.on('ping', () => connection.touch());
-    this.ws.on('close', () => connection.transportClosed());
+    this.ws.on('close', (code: number) => connection.transportClosed(code));
     this.ws.on('error', (err) =>
       connection.logger.debug(
         `socket error from ${connection.socket.remoteAddress}: ${err.message}`,

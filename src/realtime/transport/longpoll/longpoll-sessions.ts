@@ -43,7 +43,8 @@ export class LongPollSessions implements OwnedSessions, OnModuleDestroy {
     const token = newSessionToken(this.relay === undefined ? undefined : this.bus.self.name);
     const session = new LongPollSession(token, (s) => {
       this.sessions.delete(s.token);
-      s.connection.transportClosed();
+      // LongPoll has no close frames: a session ends when its client stops polling (1000).
+      s.connection.transportClosed(1000);
     });
     session.connection = this.endpoint.accept(session, handshake);
     this.sessions.set(token, session);
