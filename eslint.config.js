@@ -31,5 +31,17 @@ export default tseslint.config(
     },
   },
   { files: ['**/*.js', '**/*.mjs'], ...tseslint.configs.disableTypeChecked },
+  {
+    // The dashboard's page: browser scripts, uPlot loaded before them as a global.
+    files: ['src/dashboard/public/**/*.js'],
+    languageOptions: {
+      globals: {
+        document: 'readonly',
+        window: 'readonly',
+        sessionStorage: 'readonly',
+        uPlot: 'readonly',
+      },
+    },
+  },
   prettier,
 );

@@ -9,6 +9,7 @@ import { ChatChannelsModule } from './conversations/channels/chat-channels.modul
 import { MessagesModule } from './messages/messages.module.js';
 import { AccountsModule } from './accounts/accounts.module.js';
 import { ProfilesModule } from './profiles/profiles.module.js';
+import { DashboardModule } from './dashboard/dashboard.module.js';
 import { HealthModule } from './health/health.module.js';
 import { MailModule } from './mail/mail.module.js';
 import { RallyModule } from './rally/rally.module.js';
@@ -40,6 +41,7 @@ export class AppModule {
         RallyModule,
         AccountsModule,
         ProfilesModule,
+        DashboardModule,
         MailModule.forRoot(options.config),
         ...(options.imports ?? []),
       ],
