@@ -8,6 +8,7 @@ import { AppModule, type AppModuleOptions } from './app.module.js';
 import { AllExceptionsFilter } from './common/http/all-exceptions.filter.js';
 import { refuseDeepJson } from './common/http/json-body-limits.js';
 import { requestLogging } from './common/logging/request-logging.js';
+import { MetricsRegistry } from './metrics/metrics-registry.js';
 import { setupOpenApi } from './openapi.js';
 import { PhoenixWsAdapter } from './realtime/transport/phoenix-ws.adapter.js';
 import { VERSION } from './version.js';
@@ -24,6 +25,8 @@ export async function createApp(options: AppModuleOptions): Promise<NestExpressA
   app.set('trust proxy', options.config.app.trustProxy);
   // First, so that requests refused by a body parser still get their id and log line.
   app.use(requestLogging(options.logger));
+  // Then the request histogram of GET /metrics, which times these requests too.
+  app.use(app.get(MetricsRegistry).httpMiddleware);
   // LongPoll POSTs are ndjson, one frame per line (phoenix.js batches): 8 frames' worth at most.
   const ndjsonLimit = 8 * options.config.realtime.maxFrameBytes;
   app.useBodyParser('text', { type: 'application/x-ndjson', limit: ndjsonLimit });

@@ -12,6 +12,7 @@ import { ProfilesModule } from './profiles/profiles.module.js';
 import { DashboardModule } from './dashboard/dashboard.module.js';
 import { HealthModule } from './health/health.module.js';
 import { MailModule } from './mail/mail.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
 import { RallyModule } from './rally/rally.module.js';
 import { RealtimeModule } from './realtime/realtime.module.js';
 
@@ -43,6 +44,7 @@ export class AppModule {
         ProfilesModule,
         DashboardModule,
         MailModule.forRoot(options.config),
+        MetricsModule.forRoot(options.config),
         ...(options.imports ?? []),
       ],
     };

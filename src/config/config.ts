@@ -5,6 +5,7 @@ import { type ClusterConfig, clusterConfig } from './cluster.config.js';
 import { type DatabaseConfig, databaseConfig } from './database.config.js';
 import type { Env } from './env-validation.js';
 import { type MailConfig, mailConfig } from './mail.config.js';
+import { type MetricsConfig, metricsConfig } from './metrics.config.js';
 import { type RallyConfig, rallyConfig } from './rally.config.js';
 import { type RealtimeConfig, realtimeConfig } from './realtime.config.js';
 
@@ -18,6 +19,7 @@ export interface Config {
   chat: ChatConfig;
   rally: RallyConfig;
   mail: MailConfig;
+  metrics: MetricsConfig;
 }
 
 /** Validates `env` (normally `process.env`); throws a ConfigError naming the first bad variable. */
@@ -32,6 +34,7 @@ export function loadConfig(env: Env): Config {
     chat: chatConfig(env),
     rally: rallyConfig(env),
     mail: mailConfig(env),
+    metrics: metricsConfig(env, app),
   };
 }
 

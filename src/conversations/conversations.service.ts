@@ -4,6 +4,7 @@ import { DataSource, type EntityManager, In } from 'typeorm';
 import { User } from '../accounts/user.entity.js';
 import { isUniqueViolation } from '../database/postgres-errors.js';
 import { Message } from '../messages/message.entity.js';
+import { AppCounters } from '../metrics/app-counters.js';
 import { ChatError } from './chat-error.js';
 import { ConversationMember } from './conversation-member.entity.js';
 import { Conversation } from './conversation.entity.js';
@@ -34,7 +35,10 @@ const pairOf = (a: string, b: string) => (a < b ? `${a}:${b}` : `${b}:${a}`);
 /** Conversations, membership and read markers. Channels authorize through it on every event. */
 @Injectable()
 export class ConversationsService {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly counters: AppCounters,
+  ) {}
 
   /** The conversation, if `userId` is a member of it. */
   async forMember(conversationId: string, userId: string): Promise<Conversation | undefined> {
@@ -105,7 +109,7 @@ export class ConversationsService {
     const found = await this.db.getRepository(User).countBy({ id: In(ids) });
     if (found !== ids.length) throw new ChatError('invalid_ids');
     try {
-      return await this.db.transaction(async (manager) => {
+      const started = await this.db.transaction(async (manager) => {
         const saved = input.private
           ? await this.privateConversation(manager, ids[0], ids[1])
           : await manager.save(
@@ -141,6 +145,8 @@ export class ConversationsService {
           message: await manager.getRepository(Message).findOneByOrFail({ id: message.id }),
         };
       });
+      this.counters.chatMessagesStored(1); // the first message, committed with the conversation
+      return started;
     } catch (error) {
       // Two first messages between the same pair at once: the other one created it; reuse it.
       if (input.private && isUniqueViolation(error)) return this.start(senderId, input);

@@ -7,6 +7,7 @@ import { CURSOR_AT_FORMAT, type PageCursor } from '../common/pagination/page-cur
 import { type Page, toPage } from '../common/pagination/page.js';
 import { CONFIG, type Config } from '../config/config.js';
 import { preparedQuery } from '../database/prepared-query.js';
+import { AppCounters } from '../metrics/app-counters.js';
 import { ChatError } from '../conversations/chat-error.js';
 import { ConversationMember } from '../conversations/conversation-member.entity.js';
 import { type MessageJson, messageJson } from '../conversations/chat-json.js';
@@ -97,6 +98,7 @@ export class MessagesService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     @Inject(CONFIG) private readonly config: Config,
+    private readonly counters: AppCounters,
   ) {}
 
   private readonly sends = new BatchQueue<Submitted, SendResult>((batch) => this.store(batch), {
@@ -127,6 +129,7 @@ export class MessagesService {
       batch.map((s) => s.content),
       batch.map((s) => s.clientMsgId),
     ]);
+    this.counters.chatMessagesStored(rows.filter((row) => row.is_new).length);
     const byId = new Map(rows.map((row) => [row.for_id, row]));
     return Promise.all(
       batch.map(async (s): Promise<SendResult> => {

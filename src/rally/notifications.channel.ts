@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import { Inject } from '@nestjs/common';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { CONFIG, type Config } from '../config/config.js';
+import { AppCounters } from '../metrics/app-counters.js';
 import {
   Channel,
   type ChannelContext,
@@ -47,6 +48,7 @@ export class NotificationsChannel {
     private readonly notifications: NotificationsService,
     private readonly presence: Presence,
     @Inject(CONFIG) private readonly config: Config,
+    private readonly counters: AppCounters,
   ) {
     this.limiter = new RateLimiterMemory({
       points: config.rally.rateLimit,
@@ -75,6 +77,7 @@ export class NotificationsChannel {
   async collected(payload: { nickname: string | null }, ctx: ChannelContext): Promise<object> {
     const nickname = await this.announcedNickname(payload, ctx);
     ctx.broadcast('collected-broadcast', { nickname });
+    this.counters.stampCollected();
     return {};
   }
 
