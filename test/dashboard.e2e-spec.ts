@@ -73,6 +73,21 @@ await describeBrowser('dashboard in a browser', () => {
     await page.close();
   });
 
+  it('says so when the browser cannot send a token (phoenix.js sends it as a subprotocol)', async () => {
+    const page = await browser.newPage();
+    // Base64 turns the "?" into a "/", which no WebSocket subprotocol may hold.
+    await signIn(page, t.url, 'ab?ab?ab?ab?ab?ab?');
+    const message = await waitForValue(
+      textOf(page, '#sign-in-message'),
+      (text) => text !== '',
+      SEEN_MS,
+      'the message',
+    );
+    expect(message).toContain('cannot send this token');
+    expect(await page.evaluate('sessionStorage.length')).toBe(0);
+    await page.close();
+  });
+
   describe('signed in', () => {
     let page: Page;
     let player: string;

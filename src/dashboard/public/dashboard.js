@@ -55,12 +55,13 @@ function signOut(message) {
 }
 
 function watch(token) {
+  session?.socket.disconnect();
   const socket = new Socket('/socket', { authToken: token, params: { dashboard: '1' } });
   const channel = socket.channel(TOPIC);
   session = { socket, channel };
   channel.on('snapshot', (snapshot) => {
     render(snapshot);
-    for (const key of RATE_KEYS) charts[key].push(snapshot.at, snapshot.rates[key]);
+    for (const key of RATE_KEYS) charts?.[key].push(snapshot.at, snapshot.rates[key]);
     setStatus('live', `live · ${clock(snapshot.at)}`);
   });
   socket.onError(() => setStatus('reconnecting', 'connection lost, reconnecting…'));
@@ -74,7 +75,16 @@ function watch(token) {
       ),
     )
     .receive('timeout', () => setStatus('reconnecting', 'no answer from the server, retrying…'));
-  socket.connect();
+  try {
+    socket.connect();
+  } catch {
+    // phoenix.js puts the token, base64-encoded, in a WebSocket subprotocol: btoa takes Latin-1
+    // text only, and browsers refuse a subprotocol with "/" in it (an ASCII token's "?" can
+    // become one).
+    signOut(
+      'This browser cannot send this token: give ADMIN_API_TOKEN letters, digits, "-" and "_" only.',
+    );
+  }
 }
 
 $('sign-in-form').addEventListener('submit', (event) => {
