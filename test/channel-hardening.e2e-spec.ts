@@ -194,7 +194,7 @@ describe('hostile channel payloads', () => {
     deepJoin.leave();
   });
 
-  it('keeps honest senders’ messages while another member sends NUL, and stores every one', async () => {
+  it('refuses NUL sends at the edge while honest members’ sends are all stored, in order', async () => {
     const bobSocket = await connect(t.socketUrl, { params: { token: bob.authToken } });
     const bobChannel = bobSocket.channel(`conversation:${conversationId}`, {
       token: bob.authToken,

@@ -129,6 +129,18 @@ await describeCluster('cluster: LongPoll without sticky sessions', () => {
     expect(await node(1).post(session.query, [heartbeat])).toEqual({ status: 410 });
   });
 
+  it('answers a token naming no live node at once, without waiting on the bus', async () => {
+    const forged = `nosuchnode~${'A'.repeat(32)}`;
+    // Forwarded, it would wait for the owner's timeout (3 s); refused here, it answers at once.
+    const post = await fetch(`${cluster.nodes[0].url}/socket/longpoll?vsn=2.0.0`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-ndjson', 'x-phoenix-longpoll-token': forged },
+      body: '[null,"1","phoenix","heartbeat",{}]\n',
+      signal: AbortSignal.timeout(2000),
+    });
+    expect(await post.json()).toEqual({ status: 410 });
+  });
+
   it('answers 410 for a session whose owner was killed, once the window and margin pass', async () => {
     const userToken = await player();
     const { token, session } = await sessionOn(3, userToken);

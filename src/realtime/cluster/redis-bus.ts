@@ -142,7 +142,9 @@ export class RedisBus extends ClusterBus {
     this.traffic.messagesIn++;
     let tracker = this.received.get(channel);
     if (tracker === undefined) this.received.set(channel, (tracker = new SequenceTracker()));
-    if (tracker.gapBefore(origin, seq)) {
+    // Only the broadcast channel's gaps cost broadcasts; the node channel's messages (presence
+    // state transfers, LongPoll replies) have their own recovery (versions, timeouts).
+    if (tracker.gapBefore(origin, seq) && channel === this.broadcastChannel) {
       this.logger.warn(`bus gap: messages from ${origin.name} lost before #${seq} on ${channel}`);
       this.gap(origin);
     }

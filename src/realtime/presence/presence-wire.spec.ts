@@ -35,6 +35,10 @@ describe('presence wire format', () => {
     ['a delta of the wrong length', '{"v":1,"d":[["t",[]]]}'],
     ['a meta without phx_ref', '{"v":1,"d":[["t",[["k",{"a":1}]],[]]]}'],
     ['a leave without phx_ref', '{"v":1,"d":[["t",[],[["k",5]]]]}'],
+    [
+      'a meta nested too deeply to re-encode',
+      `{"v":1,"d":[["t",[["k",{"phx_ref":"r","x":${'['.repeat(10_000)}${']'.repeat(10_000)}}]],[]]]}`,
+    ],
   ])('refuses a heartbeat with %s', (_what, json) => {
     expect(() => decodeHeartbeat(Buffer.from(json))).toThrow(PresenceWireError);
   });

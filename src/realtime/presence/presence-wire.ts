@@ -1,3 +1,4 @@
+import { exceedsJsonDepth } from '../../common/json/json-limits.js';
 import type { PresenceMeta } from './presence-tracker.js';
 
 /**
@@ -128,5 +129,7 @@ function metaOf(value: unknown): PresenceMeta {
     throw new PresenceWireError('meta is not an object');
   }
   stringOf((value as Record<string, unknown>).phx_ref, 'phx_ref');
+  // It is re-encoded in presence_state and presence_diff: nesting is bounded as for clients.
+  if (exceedsJsonDepth(value)) throw new PresenceWireError('meta is nested too deeply');
   return value as PresenceMeta;
 }

@@ -164,10 +164,15 @@ export class Presence implements OnModuleInit, OnModuleDestroy {
 
   private sendState(topic: string, recipients: ReadonlySet<ChannelContext>): void {
     let state: EncodedJson | undefined;
-    for (const ctx of recipients) {
-      if (!ctx.alive) continue;
-      state ??= EncodedJson.of(this.list(topic));
-      ctx.push(PRESENCE_STATE, state);
+    try {
+      for (const ctx of recipients) {
+        if (!ctx.alive) continue;
+        state ??= EncodedJson.of(this.list(topic));
+        ctx.push(PRESENCE_STATE, state);
+      }
+    } catch (error) {
+      // Runs from a timer: a state that cannot be encoded must not take the process down.
+      this.logger.error(`presence_state on ${topic} not sent: ${(error as Error).message}`);
     }
   }
 }

@@ -1,6 +1,7 @@
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { CONFIG, type Config } from '../../../config/config.js';
 import { ClusterBus } from '../../cluster/cluster-bus.js';
+import { Presence } from '../../presence/presence.service.js';
 import { RealtimeEndpoint } from '../../realtime-endpoint.js';
 import type { HandshakeAccepted } from '../socket-handshake.js';
 import { deliverLines } from './longpoll-post.js';
@@ -23,6 +24,7 @@ export class LongPollSessions implements OwnedSessions, OnModuleDestroy {
     private readonly endpoint: RealtimeEndpoint,
     @Inject(CONFIG) private readonly config: Config,
     private readonly bus: ClusterBus,
+    private readonly presence: Presence,
   ) {
     this.relay = bus.clustered
       ? new LongPollRelay(bus, this, { windowMs: this.windowMs })
@@ -96,6 +98,9 @@ export class LongPollSessions implements OwnedSessions, OnModuleDestroy {
     const owner = sessionOwner(token);
     if (relay === undefined || owner === undefined || owner === this.bus.self.name)
       return undefined;
+    // Only to a node heard from (presence heartbeats): a made-up owner is no session at once,
+    // rather than a request waiting on the bus for a node that does not exist.
+    if (!this.presence.nodes().includes(owner)) return undefined;
     return { relay, owner };
   }
 
