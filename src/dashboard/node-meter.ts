@@ -12,7 +12,7 @@ export const LATEST_EVENTS = 20;
 
 const NS_PER_MS = 1e6;
 /** The event-loop histogram's sampling interval (ms); each sample includes it, so it is taken off. */
-const LOOP_RESOLUTION_MS = 10;
+const LOOP_RESOLUTION_MS = 100;
 
 /**
  * Measures this node for the dashboard: RealtimeStats, memory, event-loop delay, the bus and

@@ -22,6 +22,9 @@ export async function withAdvisoryLock<T>(
   onWait: () => void = () => undefined,
 ): Promise<T> {
   const client = new pg.Client({ connectionString: url, application_name: 'nestling-lock' });
+  // Idle while `fn` migrates: a dropped connection (which also releases the lock) must not
+  // become an unhandled 'error' event; the unlock below then fails and says so.
+  client.on('error', () => undefined);
   await client.connect();
   try {
     const param = [key.toString()];

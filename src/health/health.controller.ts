@@ -7,7 +7,7 @@ import {
   TypeOrmHealthIndicator,
 } from '@nestjs/terminus';
 import type { HealthCheckResult, HealthIndicatorResult } from '@nestjs/terminus';
-import { ClusterBus } from '../realtime/cluster/cluster-bus.js';
+import { ClusterBus } from '../realtime/index.js';
 import { Draining } from './draining.js';
 
 @ApiTags('health')

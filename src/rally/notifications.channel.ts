@@ -137,7 +137,8 @@ export class NotificationsChannel {
       const echoed = typed !== null && typed.length <= ECHO_MAX && typed.trim() === player.nickname;
       return echoed ? typed : player.nickname;
     }
-    return typed === null ? null : [...typed.trim()].slice(0, 20).join('') || null;
+    // At most 20 characters: only the first 80 UTF-16 units are split (a payload may be huge).
+    return typed === null ? null : [...typed.trim().slice(0, 80)].slice(0, 20).join('') || null;
   }
 
   private async limit(ctx: ChannelContext): Promise<void> {

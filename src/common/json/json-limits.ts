@@ -49,11 +49,32 @@ export function isUnstorableText(text: string): boolean {
   return text.includes('\u0000') || !text.isWellFormed();
 }
 
+/** True when some string, key or value, in `value` cannot be stored. Iterative, no paths built. */
+function hasUnstorableText(value: unknown): boolean {
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (typeof node === 'string') {
+      if (isUnstorableText(node)) return true;
+    } else if (Array.isArray(node)) {
+      for (const child of node as unknown[]) stack.push(child);
+    } else if (typeof node === 'object' && node !== null) {
+      for (const [key, child] of Object.entries(node)) {
+        if (isUnstorableText(key)) return true;
+        stack.push(child);
+      }
+    }
+  }
+  return false;
+}
+
 /**
  * The path (`["a", 0, "b"]`) of the first string, key or value, in `value` that PostgreSQL cannot
- * store; undefined when there is none. Iterative: safe on any input.
+ * store; undefined when there is none. Iterative: safe on any input; paths are built only when
+ * there is one to find (a large payload that is fine costs one walk without allocations per node).
  */
 export function findUnstorableText(value: unknown): Array<string | number> | undefined {
+  if (!hasUnstorableText(value)) return undefined;
   const stack: Array<[unknown, Array<string | number>]> = [[value, []]];
   while (stack.length > 0) {
     const [node, path] = stack.pop()!;
