@@ -8,15 +8,19 @@ import { SocketIoTarget } from './targets/socketio.js';
 import type { BroadcastTarget } from './targets/target.js';
 import { WsTarget } from './targets/ws.js';
 import { runChat } from './workloads/chat.js';
+import { runChatProbe } from './workloads/chatprobe.js';
 import { runFanout } from './workloads/fanout.js';
 import { runIdle } from './workloads/idle.js';
 import { runPoisoned } from './workloads/poisoned.js';
+import { runStorm } from './workloads/storm.js';
 
 function targetFor(options: Options): BroadcastTarget {
   switch (options.target) {
     case 'nestling':
       return new NestlingTarget(options);
     case 'ws':
+    case 'uws':
+      // The uWebSockets.js peer speaks the plain ws peer's protocol.
       return new WsTarget(options);
     case 'socketio':
       return new SocketIoTarget(options);
@@ -29,8 +33,12 @@ export async function run(options: Options): Promise<Result> {
       return runChat(options);
     case 'poisoned':
       return runPoisoned(options);
+    case 'chatprobe':
+      return runChatProbe(options);
     case 'idle':
       return runIdle(targetFor(options), options);
+    case 'storm':
+      return runStorm(targetFor(options), options);
     case 'fanout': {
       const { publisherUrl } = options;
       const publisher = publisherUrl ? targetFor({ ...options, url: publisherUrl }) : undefined;

@@ -11,7 +11,7 @@ type ReplyCallback = (reply: PhoenixReply) => void;
  * A minimal Phoenix V2 client over one `ws` socket (the official client is too heavy for
  * thousands of sockets). Frames are `[join_ref, ref, topic, event, payload]`. Broadcasts
  * (`[null,null,…]`) go to `onBroadcast` as raw bytes, undecoded; pushes (`[J,null,…]`, such as
- * presence_state) are dropped undecoded; replies are parsed and routed to their callback;
+ * presence_state) go to `onPush`, undecoded; replies are parsed and routed to their callback;
  * `phx_error` (a crashed channel) goes to `onChannelError`.
  */
 export class PhoenixSocket {
@@ -22,6 +22,8 @@ export class PhoenixSocket {
    */
   onChannelError: (topic: string) => void = () => undefined;
   onClose: () => void = () => undefined;
+  /** Pushes on a joined topic (`[J,null,…]`, such as presence_state), as raw bytes. */
+  onPush: (data: Buffer) => void = () => undefined;
   private nextRef = 0;
   private readonly pending = new Map<string, ReplyCallback>();
   private readonly joinRefs = new Map<string, string>();
@@ -126,7 +128,11 @@ export class PhoenixSocket {
     }
     // Our refs are digit strings, so the first comma ends join_ref; `null` next means a push.
     const comma = data.indexOf(COMMA);
-    if (comma < 0 || startsWith(data, NULL_COMMA, comma + 1)) return;
+    if (comma < 0) return;
+    if (startsWith(data, NULL_COMMA, comma + 1)) {
+      this.onPush(data);
+      return;
+    }
     let frame: unknown;
     try {
       frame = JSON.parse(data.toString());

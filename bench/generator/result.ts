@@ -1,6 +1,7 @@
 import type { CpuReading } from './cpu.js';
 import type { Options, Target, Workload } from './options.js';
 import type { DeliveryTracker, LatencySummary } from './stats.js';
+import type { StormSummary } from './workloads/storm.js';
 
 /** The generator's last stdout line is `{"result": Result}`. */
 export interface Result {
@@ -53,6 +54,21 @@ export interface Result {
    * `durationMs` is each window's; `sockets` counts the honest members.
    */
   poisoned?: PoisonedWindows;
+  /** Join storm: how fast every socket connected and joined (latencyMs: each socket's time). */
+  storm?: StormSummary;
+  /** Chat probe: every step tried, in order (the fields above are the last step's). */
+  probe?: ProbeStep[];
+}
+
+/** One step of the chat probe: its total rate asked and what came of it. */
+export interface ProbeStep {
+  /** The total rate asked, msgs/s. */
+  rate: number;
+  /** Passed: p99 ≤ maxP99Ms and nothing lost, rejected or unanswered. */
+  passed: boolean;
+  /** Why it failed (empty when it passed). */
+  failures: string[];
+  result: Result;
 }
 
 /** Poisoned chat: the honest senders without, then with the poisoner, and what it was told. */

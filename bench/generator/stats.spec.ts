@@ -44,15 +44,21 @@ describe('percentiles', () => {
 
   it('summarizes unsorted samples without touching them, rounding to µs', () => {
     const samples = Float64Array.from([5, 1, 4, 2, 3.00049]);
-    expect(summarize(samples)).toEqual({ p50: 3, p95: 5, p99: 5, max: 5 });
+    expect(summarize(samples)).toEqual({ n: 5, p50: 3, p95: 5, p99: 5, max: 5 });
     expect(samples[0]).toBe(5);
-    expect(summarize(new Float64Array(0))).toEqual({ p50: null, p95: null, p99: null, max: null });
+    expect(summarize(new Float64Array(0))).toEqual({
+      n: 0,
+      p50: null,
+      p95: null,
+      p99: null,
+      max: null,
+    });
   });
 
   it('grows the sample buffer past its first size', () => {
     const samples = new LatencySamples();
     for (let i = 0; i < 5000; i++) samples.add(i % 100);
     expect(samples.length).toBe(5000);
-    expect(samples.summary()).toEqual({ p50: 49, p95: 94, p99: 98, max: 99 });
+    expect(samples.summary()).toEqual({ n: 5000, p50: 49, p95: 94, p99: 98, max: 99 });
   });
 });

@@ -67,6 +67,8 @@ export class LatencySamples {
 }
 
 export interface LatencySummary {
+  /** How many samples the percentiles cover (absent in results from before it was counted). */
+  n?: number;
   p50: number | null;
   p95: number | null;
   p99: number | null;
@@ -82,10 +84,11 @@ export function percentile(sorted: ArrayLike<number>, p: number): number | null 
 
 const round = (value: number | null) => (value === null ? null : Math.round(value * 1000) / 1000);
 
-/** p50/p95/p99/max in ms (rounded to µs); nulls when there are no samples. */
+/** The sample count, and p50/p95/p99/max in ms (rounded to µs); nulls when there are none. */
 export function summarize(samples: Float32Array | Float64Array): LatencySummary {
   const sorted = samples.slice().sort();
   return {
+    n: sorted.length,
     p50: round(percentile(sorted, 50)),
     p95: round(percentile(sorted, 95)),
     p99: round(percentile(sorted, 99)),

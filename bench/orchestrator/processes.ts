@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { PEERS_OUT_DIR } from './peer-build.js';
 import { descendants, readExe } from './proc-stats.js';
 
 /** True when `taskset` runs here and there are at least two CPUs to pin server and generator to. */
@@ -450,12 +451,24 @@ async function answers200(url: string): Promise<boolean> {
   }
 }
 
-const PEER_SCRIPTS = { ws: 'bench/peers/ws-server.ts', socketio: 'bench/peers/socketio-server.ts' };
+/** The peers, compiled by `tsconfig.bench.json` (see peer-build.ts): run as Nestling is, by node. */
+export const PEER_SCRIPTS = {
+  ws: `${PEERS_OUT_DIR}/ws-server.js`,
+  socketio: `${PEERS_OUT_DIR}/socketio-server.js`,
+  uws: `${PEERS_OUT_DIR}/uws-server.js`,
+} as const;
+
+export type Peer = keyof typeof PEER_SCRIPTS;
+
+/** Node's arguments for a peer script: TypeScript (tests' stand-ins) under tsx, else as is. */
+export function peerNodeArgs(script: string): string[] {
+  return script.endsWith('.ts') ? ['--import', 'tsx', script] : [script];
+}
 
 export interface PeerOptions {
   /** Pin to this CPU (see LaunchOptions.cpu). */
   cpu?: number;
-  /** Another script in place of bench/peers/<peer>.ts (tests). */
+  /** Another script in place of the compiled peer (tests; a `.ts` one runs under tsx). */
   script?: string;
   /** Run with the V8 inspector on a free 127.0.0.1 port (`RunningServer.inspectPort`). */
   inspect?: boolean;
@@ -463,11 +476,11 @@ export interface PeerOptions {
 }
 
 /**
- * `[taskset -c 0] node [--inspect=…] --import tsx bench/peers/<peer>.ts` (node itself, no tsx
- * wrapper).
+ * `[taskset -c 0] node [--inspect=…] dist/bench/peers/<peer>.js` (compiled: no tsx loader in the
+ * measured process).
  */
 export async function startPeer(
-  peer: keyof typeof PEER_SCRIPTS,
+  peer: Peer,
   options: PeerOptions = {},
 ): Promise<RunningServer> {
   const { cpu, script = PEER_SCRIPTS[peer], timeoutMs = 30_000 } = options;
@@ -475,7 +488,7 @@ export async function startPeer(
   const spawnedAt = performance.now();
   const proc = new ManagedProcess({
     name: `${peer} peer`,
-    nodeArgs: [...inspect.args, '--import', 'tsx', script],
+    nodeArgs: [...inspect.args, ...peerNodeArgs(script)],
     env: { ...baseEnv(), PORT: '0', NODE_ENV: 'production' },
     cpu,
   });

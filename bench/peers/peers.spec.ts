@@ -3,6 +3,7 @@ import { io, type Socket } from 'socket.io-client';
 import { WebSocket } from 'ws';
 import type { RunningPeer } from './main-guard.js';
 import { start as startSocketIo } from './socketio-server.js';
+import { start as startUws } from './uws-server.js';
 import { start as startWs } from './ws-server.js';
 
 let peer: RunningPeer | undefined;
@@ -19,9 +20,12 @@ const waitFor = async (condition: () => boolean, timeoutMs = 3000) => {
   }
 };
 
-describe('ws peer', () => {
+describe.each([
+  ['ws peer', startWs],
+  ['uWebSockets.js peer', startUws],
+])('%s', (_name, startPeer) => {
   it('broadcasts each message once to every client, sender included, as sent', async () => {
-    peer = await startWs(0);
+    peer = await startPeer(0);
     const clients = await Promise.all(
       [0, 1, 2].map(
         () =>

@@ -12,7 +12,7 @@ import { connectAll } from './connect-all.js';
  * The control lines on stdin (`go`, then `stop`), read through one readline interface for the
  * whole run; a line that comes before it is waited for is remembered.
  */
-class StdinControl {
+export class StdinControl {
   private readonly lines = createInterface({ input: process.stdin });
   private readonly seen = new Set<string>();
   private closed = false;
