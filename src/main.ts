@@ -65,6 +65,9 @@ async function main(): Promise<void> {
   if (config.auth.jwtSecretGenerated) {
     log.warn(`JWT_SECRET is not set: using the secret generated in ${config.app.dataDir}`);
   }
+  if (config.vault.generated) {
+    log.warn(`KEY_VAULT_SECRET is not set: using the secret generated in ${config.app.dataDir}`);
+  }
   let database: RunningDatabase | undefined;
   try {
     database = await provisionDatabase(config, (message) => log.info(message));

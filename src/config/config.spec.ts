@@ -70,6 +70,7 @@ describe('loadConfig', () => {
       JWT_SECRET: 'y'.repeat(40),
       HOLOQUEST_API_TOKEN: 'h'.repeat(24),
       ADMIN_API_TOKEN: 'a'.repeat(24),
+      KEY_VAULT_SECRET: 'k'.repeat(40),
     });
     expect(config.auth).toMatchObject({ jwtSecret: 'y'.repeat(40), jwtSecretGenerated: false });
     expect(config.app.logFormat).toBe('json');

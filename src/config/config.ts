@@ -8,6 +8,7 @@ import { type MailConfig, mailConfig } from './mail.config.js';
 import { type MetricsConfig, metricsConfig } from './metrics.config.js';
 import { type RallyConfig, rallyConfig } from './rally.config.js';
 import { type RealtimeConfig, realtimeConfig } from './realtime.config.js';
+import { type VaultConfig, vaultConfig } from './vault.config.js';
 
 /** The whole validated configuration, one section per concern. */
 export interface Config {
@@ -20,6 +21,7 @@ export interface Config {
   rally: RallyConfig;
   mail: MailConfig;
   metrics: MetricsConfig;
+  vault: VaultConfig;
 }
 
 /** Validates `env` (normally `process.env`); throws a ConfigError naming the first bad variable. */
@@ -35,6 +37,7 @@ export function loadConfig(env: Env): Config {
     rally: rallyConfig(env),
     mail: mailConfig(env),
     metrics: metricsConfig(env, app),
+    vault: vaultConfig(env, app),
   };
 }
 

@@ -7,6 +7,7 @@ const PRODUCTION = {
   JWT_SECRET: 'y'.repeat(40),
   HOLOQUEST_API_TOKEN: 'h'.repeat(24),
   ADMIN_API_TOKEN: 'a'.repeat(24),
+  KEY_VAULT_SECRET: 'k'.repeat(40),
 };
 
 describe('METRICS_TOKEN', () => {

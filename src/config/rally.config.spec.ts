@@ -6,6 +6,7 @@ const PRODUCTION = {
   NODE_ENV: 'production',
   DATABASE_URL: 'postgres://u@db/app',
   JWT_SECRET: 'j'.repeat(40),
+  KEY_VAULT_SECRET: 'k'.repeat(40),
 };
 const API_TOKEN = 'a'.repeat(24);
 const ADMIN_TOKEN = 'b'.repeat(24);

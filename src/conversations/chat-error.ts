@@ -15,7 +15,18 @@ export type ChatErrorCode =
   | 'private_conversation'
   | 'not_found'
   | 'forbidden'
-  | 'validation_failed';
+  | 'validation_failed'
+  // encrypted conversations
+  | 'encrypted_conversation'
+  | 'plain_conversation'
+  | 'conversation_already_exists'
+  | 'invalid_key'
+  | 'keys_already_set'
+  | 'key_unavailable'
+  | 'not_enough_recipients'
+  | 'too_many_recipients'
+  | 'invalid_recipients'
+  | 'ciphertext_too_large';
 
 /** The chat product's domain error; the channel layer turns it into an error reply. */
 export class ChatError extends Error {

@@ -19,6 +19,11 @@ export interface MessageJson {
   updated_at: string;
 }
 
+/** A message of an encrypted conversation: the recipient's own ciphertext (`id` is its row). */
+export interface EncryptedMessageJson extends MessageJson {
+  message_group: string;
+}
+
 export function conversationJson(c: Conversation): ConversationJson {
   return {
     id: c.id,

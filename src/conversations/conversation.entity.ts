@@ -11,7 +11,12 @@ export class Conversation {
   @Column({ type: 'text', nullable: true })
   alias: string | null;
 
-  /** `<smaller id>:<larger id>` for private conversations, so each pair has at most one. */
+  /** Started with start_group_conversation or start_private_conversation (keys, ciphertexts). */
+  @Column({ type: 'boolean', default: false })
+  encrypted: boolean;
+
+  /** `<smaller id>:<larger id>` for plain private conversations, `e2e:<smaller>:<larger>` for
+   * encrypted ones: each pair has at most one of each. */
   @Column({ name: 'private_pair', type: 'text', nullable: true })
   privatePair: string | null;
 

@@ -15,8 +15,9 @@ import { MissingParameters, notFound } from '../common/errors/domain-error.js';
 import { parsePageToken } from '../common/pagination/page-cursor.js';
 import { parsePageSize } from '../common/pagination/page-size.js';
 import type { Page } from '../common/pagination/page.js';
-import type { MessageJson } from '../conversations/chat-json.js';
+import type { EncryptedMessageJson, MessageJson } from '../conversations/chat-json.js';
 import { ConversationsService } from '../conversations/conversations.service.js';
+import { EncryptedMessagesService } from './encrypted-messages.service.js';
 import { MessagesService } from './messages.service.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -27,9 +28,13 @@ export class MessagesController {
   constructor(
     private readonly conversations: ConversationsService,
     private readonly messages: MessagesService,
+    private readonly encrypted: EncryptedMessagesService,
   ) {}
 
-  /** Older messages of a conversation, newest first: the pages after the join reply's. */
+  /**
+   * Older messages of a conversation, newest first: the pages after the join reply's. In an
+   * encrypted conversation, the caller's own ciphertexts only, each with its `message_group`.
+   */
   @Get()
   @UseGuards(BearerGuard)
   @ApiBearerAuth()
@@ -41,7 +46,9 @@ export class MessagesController {
   })
   @ApiQuery({ name: 'page_size', required: false, description: 'Integer 1–100, default 20' })
   @ApiOkResponse({
-    description: '`{"messages":{"items":[Message],"page_token":"…"}}` (`""` on the last page)',
+    description:
+      '`{"messages":{"items":[Message],"page_token":"…"}}` (`""` on the last page). In an ' +
+      "encrypted conversation each item is the caller's own ciphertext with its `message_group`.",
   })
   @ApiBadRequestResponse({
     description:
@@ -59,13 +66,16 @@ export class MessagesController {
     @Query('conversation_id') conversationId: unknown,
     @Query('page_token') pageToken: unknown,
     @Query('page_size') pageSize: unknown,
-  ): Promise<{ messages: Page<MessageJson> }> {
+  ): Promise<{ messages: Page<MessageJson> | Page<EncryptedMessageJson> }> {
     if (conversationId === undefined || conversationId === '')
       throw new MissingParameters(['conversation_id']);
     const size = parsePageSize(pageSize);
     const after = parsePageToken(pageToken);
     if (typeof conversationId !== 'string' || !UUID.test(conversationId)) throw notFound();
-    if (!(await this.conversations.forMember(conversationId, user.id))) throw notFound();
+    const conversation = await this.conversations.forMember(conversationId, user.id);
+    if (!conversation) throw notFound();
+    if (conversation.encrypted)
+      return { messages: await this.encrypted.page(conversationId, user.id, size, after) };
     return { messages: await this.messages.page(conversationId, size, after) };
   }
 }

@@ -28,6 +28,7 @@ export const HOLOQUEST_API_TOKEN = 'cluster-holoquest-token-0123456789';
 const CLUSTER_ENV: Record<string, string> = {
   NODE_ENV: 'test',
   JWT_SECRET: 'cluster-jwt-secret-shared-by-every-node-0123456789',
+  KEY_VAULT_SECRET: 'cluster-key-vault-secret-shared-by-every-node-01',
   BCRYPT_COST: '4',
   AUTH_RATE_LIMIT: '10000',
   LOG_FORMAT: 'json',

@@ -24,6 +24,7 @@ export interface TestApp {
 export const TEST_ENV: Record<string, string> = {
   NODE_ENV: 'test',
   JWT_SECRET: 'test-jwt-secret-that-is-long-enough-0123456789',
+  KEY_VAULT_SECRET: 'test-key-vault-secret-that-is-long-enough-0123',
   LOG_LEVEL: 'debug',
   LOG_FORMAT: 'json',
   BCRYPT_COST: '4',

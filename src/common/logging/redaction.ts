@@ -11,6 +11,10 @@ export const SECRET_FIELDS = [
   'access_token',
   'userToken',
   'secret',
+  // encrypted conversations: keys and ciphertexts never reach a log line either
+  'private_key',
+  'public_key',
+  'encrypted_messages',
 ];
 
 /** pino `redact.paths` for headers and secret fields. */

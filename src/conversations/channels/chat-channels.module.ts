@@ -5,6 +5,7 @@ import { MessagesModule } from '../../messages/messages.module.js';
 import { ProfilesModule } from '../../profiles/profiles.module.js';
 import { RealtimeModule } from '../../realtime/realtime.module.js';
 import { ConversationsModule } from '../conversations.module.js';
+import { EncryptionModule } from '../encryption/encryption.module.js';
 import { ChatChannelGuard } from './chat-channel-guard.js';
 import { ConversationChannel } from './conversation.channel.js';
 import { SystemChannel } from './system.channel.js';
@@ -19,6 +20,7 @@ import { UserChannel } from './user.channel.js';
     ProfilesModule,
     ConversationsModule,
     MessagesModule,
+    EncryptionModule,
   ],
   providers: [ChatChannelGuard, SystemChannel, UserChannel, ConversationChannel],
 })

@@ -13,8 +13,15 @@ import {
 import { ChatError } from '../chat-error.js';
 import { messageJson } from '../chat-json.js';
 import { ConversationsService } from '../conversations.service.js';
+import { EncryptedConversationsService } from '../encryption/encrypted-conversations.service.js';
 import { ChatChannelGuard } from './chat-channel-guard.js';
-import { chatPayloadError, ChatPayloads, type StartConversationPayload } from './chat-payloads.js';
+import {
+  chatPayloadError,
+  ChatPayloads,
+  type StartConversationPayload,
+  type StartGroupConversationPayload,
+  type StartPrivateConversationPayload,
+} from './chat-payloads.js';
 import { announceConversation } from './announce.js';
 
 export const SYSTEM_TOPIC = 'system:general';
@@ -32,6 +39,7 @@ export class SystemChannel {
     private readonly profiles: ProfilesService,
     private readonly users: UsersService,
     private readonly conversations: ConversationsService,
+    private readonly encrypted: EncryptedConversationsService,
     private readonly realtime: RealtimeEndpoint,
   ) {}
 
@@ -92,6 +100,43 @@ export class SystemChannel {
     this.realtime.broadcast(`conversation:${started.conversation.id}`, 'new_message', {
       message: messageJson(started.message),
     });
+    return started.conversation.id;
+  }
+
+  /**
+   * An encrypted group with the creator's key pair (`invalid_key`); the sender is always a
+   * member, at most 100. Every member's `user:` topic gets `new_conversation`; replies with
+   * the bare id.
+   */
+  @On('start_group_conversation', ChatPayloads.startGroupConversation)
+  async startGroupConversation(
+    payload: StartGroupConversationPayload,
+    ctx: ChannelContext,
+  ): Promise<string> {
+    const senderId = await this.guard.authorize(ctx, payload);
+    const started = await this.encrypted.startGroup(senderId, payload.user_ids, payload.alias, {
+      publicKey: payload.public_key,
+      privateKey: payload.private_key,
+    });
+    announceConversation(this.realtime, started.conversation, started.memberIds);
+    return started.conversation.id;
+  }
+
+  /**
+   * An encrypted private conversation with `other_user_id` (`incorrect_num_users` for oneself,
+   * `conversation_already_exists` when the two have one); as the group version otherwise.
+   */
+  @On('start_private_conversation', ChatPayloads.startPrivateConversation)
+  async startPrivateConversation(
+    payload: StartPrivateConversationPayload,
+    ctx: ChannelContext,
+  ): Promise<string> {
+    const senderId = await this.guard.authorize(ctx, payload);
+    const started = await this.encrypted.startPrivate(senderId, payload.other_user_id, {
+      publicKey: payload.public_key,
+      privateKey: payload.private_key,
+    });
+    announceConversation(this.realtime, started.conversation, started.memberIds);
     return started.conversation.id;
   }
 
