@@ -228,7 +228,7 @@ describe('AsyncAPI documents against frames the server sends', () => {
       captureFrames(socket, frames);
       const channels: Record<string, Channel> = {};
       for (const topic of TOPICS) {
-        channels[topic] = socket.channel(topic, {});
+        channels[topic] = socket.channel(topic, { config: { presence: { enabled: true } } });
         await join(channels[topic]);
       }
       return channels;

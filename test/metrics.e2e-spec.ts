@@ -12,7 +12,7 @@ import {
   pushReply,
   ReplyError,
 } from './support/phoenix-client.js';
-import { createPlayer, joinNotifications } from './support/rally-players.js';
+import { createPlayer, joinNotifications, WITH_PRESENCE } from './support/rally-players.js';
 import { RawSocket } from './support/raw-socket.js';
 import { TestChannelsModule } from './support/test-channels.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
@@ -218,7 +218,12 @@ describe('GET /metrics', () => {
 
   it('counts accepted stamp-rally collected announcements', async () => {
     const player = await createPlayer(t.url, 'any-bearer', 'Stamper');
-    const { channel } = await joinNotifications(t.socketUrl, player);
+    const { channel } = await joinNotifications(
+      t.socketUrl,
+      player,
+      'notifications',
+      WITH_PRESENCE,
+    );
     const before = await scrape(t.url);
     await push(channel, 'collected', { nickname: null });
     const after = await risen(before, { nestling_rally_stamps_collected_total: 1 });

@@ -13,6 +13,7 @@ import {
   waitFor,
 } from './support/phoenix-client.js';
 import { expectNoneBeforeBarrier } from './support/absence.js';
+import { WITH_PRESENCE } from './support/rally-players.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 import { upgradeStatus } from './support/upgrade-status.js';
 
@@ -30,9 +31,9 @@ describe('stamp rally: the notifications channel', () => {
   const player = (nickname: string | null = null) => players.create({ nickname });
   const socketOf = (userToken: string) => connect(t.socketUrl, { params: { userToken } });
 
-  async function joined(userToken: string, topic = 'notifications:scans') {
+  async function joined(userToken: string, topic = 'notifications:scans', params: object = {}) {
     const socket = await socketOf(userToken);
-    const channel = socket.channel(topic, {});
+    const channel = socket.channel(topic, params);
     await join(channel);
     return { socket, channel };
   }
@@ -156,11 +157,11 @@ describe('stamp rally: the notifications channel', () => {
     const bob = await player('Present Bob');
     const a = await socketOf(ann.id);
     const frames = recordFrames(a);
-    const channel = a.channel('notifications', {});
+    const channel = a.channel('notifications', WITH_PRESENCE);
     const presence = presenceOf(channel);
     await join(channel);
     await presence.until((s) => Object.keys(s).length === 1);
-    const b = await joined(bob.id, 'notifications');
+    const b = await joined(bob.id, 'notifications', WITH_PRESENCE);
     const state = await presence.until((s) => Object.keys(s).length === 2);
     const metas = Object.values(state).flat();
     expect(metas.map((m) => m.nickname).sort()).toEqual(['Present Ann', 'Present Bob']);
@@ -177,5 +178,55 @@ describe('stamp rally: the notifications channel', () => {
     const text = JSON.stringify(frames.filter((f) => f.event.startsWith('presence_')));
     expect(text).not.toContain(ann.id);
     expect(text).not.toContain(bob.id);
+  });
+
+  it('makes presence opt-in: a join without it is neither tracked nor told', async () => {
+    const watcher = await player('Watcher');
+    const quiet = await player('Quiet One');
+    const late = await player('Late Joiner');
+    const q = await socketOf(quiet.id);
+    const quietFrames = recordFrames(q);
+    const quietChannel = q.channel('notifications', {});
+    await join(quietChannel);
+    const w = await socketOf(watcher.id);
+    const channel = w.channel('notifications', WITH_PRESENCE);
+    const presence = presenceOf(channel);
+    await join(channel);
+    // The watcher sees only itself: the quiet player (joined first) is not tracked.
+    const first = await presence.until((s) => Object.keys(s).length === 1);
+    expect(
+      Object.values(first)
+        .flat()
+        .map((m) => m.nickname),
+    ).toEqual(['Watcher']);
+    const l = await joined(late.id, 'notifications', WITH_PRESENCE);
+    await presence.until((s) => Object.keys(s).length === 2);
+    l.socket.disconnect();
+    await presence.until((s) => Object.keys(s).length === 1);
+    // Barrier: a shout after every presence change reaches the quiet player after them.
+    await push(channel, 'shout', { barrier: true });
+    await waitFor(() => quietFrames.some((f) => f.event === 'shout'));
+    expect(quietFrames.filter((f) => f.event.startsWith('presence_'))).toEqual([]);
+    expect(await push(quietChannel, 'ping', { still: 'here' })).toEqual({ still: 'here' });
+  });
+
+  it('refuses a join whose presence config is malformed, with invalid payload', async () => {
+    const p = await player('Malformed');
+    const socket = await socketOf(p.id);
+    for (const params of [
+      { config: 'presence' },
+      { config: { presence: true } },
+      { config: { presence: { enabled: 'yes' } } },
+    ]) {
+      const channel = socket.channel('notifications', params);
+      const reply = await new Promise<unknown>((resolve) =>
+        channel
+          .join()
+          .receive('ok', () => resolve('ok'))
+          .receive('error', resolve),
+      );
+      expect(reply).toMatchObject({ reason: 'invalid payload' });
+      channel.leave();
+    }
   });
 });

@@ -10,11 +10,14 @@ import {
   Join,
   On,
   Outgoing,
+  type PayloadOf,
   p,
   Presence,
+  PRESENCE_DIFF,
 } from '../realtime/index.js';
 import { PlayerPrincipal } from './player-principal.js';
-import { PlayersService } from './players.service.js';
+import { PlayerLookup, type PlayerSummary } from './player-lookup.js';
+import { RallyError } from './rally-error.js';
 import { NOTIFICATION_TOPICS, NotificationsService } from './notifications.service.js';
 
 const SHOUT_MAX_BYTES = 4096;
@@ -28,14 +31,28 @@ const fail = (reason: string) => new ChannelReplyError({ reason });
  * `rally-completed` name a nickname (string or null).
  */
 const Payloads = {
+  /** Presence is opt-in, as in Supabase Realtime: `{"config": {"presence": {"enabled": true}}}`. */
+  join: p.object({
+    config: p.optional(
+      p.object({
+        presence: p.optional(p.object({ enabled: p.optional(p.boolean(), false) }), undefined),
+      }),
+      undefined,
+    ),
+  }),
   announcement: p.object({ nickname: p.orNull(p.string()) }),
   any: p.record(),
 };
 
+type JoinPayload = PayloadOf<typeof Payloads.join>;
+
 /**
  * `notifications` and `notifications:scans` (HoloQuest): stamp and rally announcements, shouts,
  * ping, targeted `msg`, and presence keyed by an opaque player key (never the id, which is the
- * player's credential).
+ * player's credential). Presence is opt-in: a join that asks for it is tracked and gets
+ * `presence_state` then `presence_diff`s; any other join (the HoloQuest client's `{}`) is not
+ * tracked and gets neither, so a crowd joining at once costs no presence traffic to those who do
+ * not want it.
  */
 @Channel('notifications', 'notifications:*')
 export class NotificationsChannel {
@@ -44,7 +61,7 @@ export class NotificationsChannel {
   private nextSocketKey = 0;
 
   constructor(
-    private readonly players: PlayersService,
+    private readonly players: PlayerLookup,
     private readonly notifications: NotificationsService,
     private readonly presence: Presence,
     @Inject(CONFIG) private readonly config: Config,
@@ -56,13 +73,19 @@ export class NotificationsChannel {
     });
   }
 
-  @Join()
-  async join(_params: unknown, ctx: ChannelContext): Promise<object> {
+  /** The player was found at connect; only a join that asks for presence reads it again. */
+  @Join(Payloads.join)
+  async join(params: JoinPayload, ctx: ChannelContext): Promise<object> {
     const principal = ctx.principal;
     if (!(principal instanceof PlayerPrincipal)) throw fail('unauthorized');
     if (!(NOTIFICATION_TOPICS as readonly string[]).includes(ctx.topic))
       throw fail('unknown topic');
-    const player = await this.players.get(principal.playerId);
+    if (params.config?.presence?.enabled !== true) {
+      ctx.mute(PRESENCE_DIFF);
+      this.notifications.register(principal.playerId, ctx);
+      return {};
+    }
+    const player = await this.player(principal.playerId);
     this.notifications.register(player.id, ctx);
     this.presence.track(ctx, this.presenceKey(player.id), {
       nickname: player.nickname,
@@ -131,7 +154,7 @@ export class NotificationsChannel {
     ctx: ChannelContext,
   ): Promise<string | null> {
     await this.limit(ctx);
-    const player = await this.players.get((ctx.principal as PlayerPrincipal).playerId);
+    const player = await this.player((ctx.principal as PlayerPrincipal).playerId);
     const typed = payload.nickname;
     if (player.nickname !== null) {
       const echoed = typed !== null && typed.length <= ECHO_MAX && typed.trim() === player.nickname;
@@ -151,6 +174,12 @@ export class NotificationsChannel {
       if (rejection instanceof RateLimiterRes) throw fail('rate limited');
       throw rejection;
     }
+  }
+
+  private async player(id: string): Promise<PlayerSummary> {
+    const player = await this.players.find(id);
+    if (player === undefined) throw RallyError.notFound(id);
+    return player;
   }
 
   /** An opaque, stable presence key: HMAC of the player id with the server secret. */

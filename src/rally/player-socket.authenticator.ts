@@ -7,7 +7,7 @@ import {
   type SocketAuthenticator,
 } from '../realtime/index.js';
 import { PlayerPrincipal, playerSocketId } from './player-principal.js';
-import { PlayersService } from './players.service.js';
+import { PlayerLookup } from './player-lookup.js';
 
 /**
  * HoloQuest sockets: connect param `userToken` is a player id. Unknown, malformed or empty:
@@ -15,7 +15,7 @@ import { PlayersService } from './players.service.js';
  */
 @Authenticator()
 export class PlayerSocketAuthenticator implements SocketAuthenticator {
-  constructor(private readonly players: PlayersService) {}
+  constructor(private readonly players: PlayerLookup) {}
 
   async authenticate({ params }: ConnectRequest): Promise<ConnectResult> {
     if (params.userToken === undefined) return undefined;

@@ -60,11 +60,6 @@ export class PlayersService {
     return player;
   }
 
-  /** The player, or undefined: for socket authentication. */
-  async find(id: string): Promise<Player | undefined> {
-    return UUID.test(id) ? ((await this.players.findOneBy({ id })) ?? undefined) : undefined;
-  }
-
   async update(id: string, changes: PlayerChanges): Promise<Player> {
     const player = await this.get(id);
     if (changes.nickname !== undefined) player.nickname = changes.nickname;

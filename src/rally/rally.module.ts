@@ -10,6 +10,7 @@ import { RallyCorsMiddleware } from './http/rally-cors.js';
 import { NotificationsChannel } from './notifications.channel.js';
 import { NotificationsService } from './notifications.service.js';
 import { Player } from './player.entity.js';
+import { PlayerLookup } from './player-lookup.js';
 import { PlayerSocketAuthenticator } from './player-socket.authenticator.js';
 import { PlayersService } from './players.service.js';
 import { RallyTokenWarning } from './rally-token-warning.js';
@@ -28,6 +29,7 @@ import { RallyTokenWarning } from './rally-token-warning.js';
     JsonApiParseErrors,
     RallyTokenWarning,
     PlayersService,
+    PlayerLookup,
     NotificationsService,
     PlayerSocketAuthenticator,
     NotificationsChannel,

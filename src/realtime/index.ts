@@ -29,7 +29,7 @@ export {
   type ConnectResult,
   type SocketAuthenticator,
 } from './transport/socket-authenticator.js';
-export { Presence } from './presence/presence.service.js';
+export { Presence, PRESENCE_DIFF, PRESENCE_STATE } from './presence/presence.service.js';
 export { PubSub } from './pubsub/pubsub.js';
 export { PhoenixWsAdapter } from './transport/phoenix-ws.adapter.js';
 export {

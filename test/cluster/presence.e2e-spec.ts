@@ -33,7 +33,7 @@ async function online(node: ClusterNode, nickname: string, options = {}) {
   const id = await createPlayer(node.url, HOLOQUEST_API_TOKEN, nickname);
   const params = { userToken: id };
   const socket = await connect(node.socketUrl, { params, timeout: 10_000, ...options });
-  const channel = socket.channel('notifications', {});
+  const channel = socket.channel('notifications', { config: { presence: { enabled: true } } });
   const view = presenceOf(channel);
   await join(channel);
   return { nickname, channel, view };

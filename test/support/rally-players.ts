@@ -24,15 +24,22 @@ export interface JoinedPlayer {
   channel: Channel;
 }
 
-/** Connects `playerId` to `socketUrl` and joins `topic` (the rally's notifications). */
+/** The join payload that asks for presence on the notifications topics (it is opt-in). */
+export const WITH_PRESENCE = { config: { presence: { enabled: true } } };
+
+/**
+ * Connects `playerId` to `socketUrl` and joins `topic` (the rally's notifications) with
+ * `params` (`{}` as HoloQuest sends; WITH_PRESENCE to be tracked and told of presence).
+ */
 export async function joinNotifications(
   socketUrl: string,
   playerId: string,
   topic = 'notifications',
+  params: object = {},
 ): Promise<JoinedPlayer> {
   // Generous push timeout: numbered streams keep hundreds of pushes in flight.
   const socket = await connect(socketUrl, { params: { userToken: playerId }, timeout: 10_000 });
-  const channel = socket.channel(topic, {});
+  const channel = socket.channel(topic, params);
   await join(channel);
   return { id: playerId, socket, channel };
 }

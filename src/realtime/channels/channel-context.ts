@@ -17,6 +17,7 @@ export interface ChannelOps {
   close(): void;
   onTerminate(callback: (reason: TerminateReason) => void): void;
   afterReply(callback: () => void): void;
+  mute(event: string): void;
   readonly alive: boolean;
 }
 
@@ -71,6 +72,14 @@ export class ChannelContext<P = unknown> {
    */
   afterReply(callback: () => void): void {
     this.ops.afterReply(callback);
+  }
+
+  /**
+   * This client is not sent the topic's broadcasts of `event` from now on (e.g. `presence_diff`
+   * for a client that did not ask for presence); the others still are. Pushes are not affected.
+   */
+  mute(event: string): void {
+    this.ops.mute(event);
   }
 
   /** Runs when the channel ends, whatever the reason (presence uses it to untrack). */

@@ -47,6 +47,8 @@ export class ChannelProcess implements Subscriber, ChannelOps {
   private readonly terminators: Array<(reason: TerminateReason) => void> = [];
   /** Set while a handler runs: callbacks to run after its reply. */
   private replyFollowers: Array<() => void> | undefined;
+  /** Broadcast events this client is not sent (`ctx.mute`); undefined for most channels. */
+  private muted: Set<string> | undefined;
 
   constructor(
     private readonly host: ChannelHost,
@@ -201,9 +203,14 @@ export class ChannelProcess implements Subscriber, ChannelOps {
     else this.terminators.push(callback);
   }
 
+  mute(event: string): void {
+    (this.muted ??= new Set()).add(event);
+  }
+
   /** A broadcast on the topic: written as is, or through the channel's outgoing hook. */
   deliver(broadcast: Broadcast): void {
     if (this.state !== 'joined') return;
+    if (this.muted !== undefined && this.muted.has(broadcast.event)) return;
     const hook = this.definition.handlers.outgoing.get(broadcast.event);
     if (hook === undefined) {
       this.host.write(broadcast.frameFor(this.host.serializer));
