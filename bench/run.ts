@@ -2,13 +2,19 @@
  * The benchmark orchestrator: `npm run bench` (= `npm run build && tsx bench/run.ts`).
  *
  *   --quick                          a smoke run of a few seconds per phase, fewer sockets
- *   --only nestling,ws,socketio      targets (default: all)
- *   --workloads fanout,crossnode,saturation,idle,chat,poisoned   (default: all; crossnode:
- *                                    the fan-out with its publisher on another Nestling node, on
- *                                    a redis-server of its own; poisoned: the chat's senders
- *                                    without, then with one user sending U+0000)
+ *   --only nestling,ws,socketio,uws  targets (default: all; uws is uWebSockets.js, skipped with
+ *                                    the reason in the report when its binary does not load)
+ *   --workloads fanout,crossnode,saturation,storm,idle,chat,chatprobe,poisoned   (default: all;
+ *                                    crossnode: the fan-out with its publisher on another Nestling
+ *                                    node, on a redis-server of its own; storm: the join storm,
+ *                                    Nestling's curve and the peers; idle: every server, Nestling
+ *                                    with and without presence; chatprobe: the chat at increasing
+ *                                    rates; poisoned: the chat's senders without, then with one
+ *                                    user sending U+0000)
+ *   --presence-share <0..1>          storm: share of Nestling's sockets asking for presence
+ *                                    (default 0.1)
  *   --no-profile                     skip the profiled Nestling fan-out
- *   --budget-s <s>                   wall-time budget of this script (default 390 full, 300
+ *   --budget-s <s>                   wall-time budget of this script (default 1200 full, 420
  *                                    quick, see DEFAULT_BUDGET_S): setup timeouts are cut, and
  *                                    Nestling's idle sockets, so that the phases fit in it
  *   --db-cpus 0|1|0,1                CPUs of Nestling's embedded PostgreSQL when pinning
@@ -17,7 +23,10 @@
  *                                    for a full run of everything, else bench/results/)
  *
  * The same options as environment variables: BENCH_QUICK=1, BENCH_ONLY, BENCH_WORKLOADS,
- * BENCH_NO_PROFILE=1, BENCH_BUDGET_S, BENCH_DB_CPUS, BENCH_OUT.
+ * BENCH_PRESENCE_SHARE, BENCH_NO_PROFILE=1, BENCH_BUDGET_S, BENCH_DB_CPUS, BENCH_OUT.
+ *
+ * The peers run compiled (`dist/bench/peers`, `npm run build:bench`); this script compiles them
+ * first when they are missing or older than their sources.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -32,6 +41,7 @@ import {
   planPhases,
   runPhase,
   scaleIdleToBudget,
+  usesPlayersFile,
 } from './orchestrator/phases.js';
 import { installCleanup, tasksetAvailable } from './orchestrator/processes.js';
 import { aggregateProfile, loadProfile, type ProfileSummary } from './orchestrator/profile.js';
@@ -41,11 +51,15 @@ import { type Machine, renderReport, toRow } from './orchestrator/report.js';
 import { checkTargets } from './orchestrator/targets.js';
 import {
   type PhaseOutcome,
+  STORM,
   TARGETS,
   type Target,
   type Workload,
   WORKLOADS,
 } from './orchestrator/types.js';
+import { ensurePeersBuilt, uwsUnavailable } from './orchestrator/peer-build.js';
+import { stormSeconds } from './orchestrator/report.js';
+import { highestPassingRate } from './orchestrator/targets.js';
 
 const RESULTS_DIR = 'bench/results';
 
@@ -70,6 +84,7 @@ function options() {
       out: { type: 'string' },
       'budget-s': { type: 'string' },
       'db-cpus': { type: 'string' },
+      'presence-share': { type: 'string' },
     },
   });
   const env = process.env;
@@ -91,7 +106,12 @@ function options() {
   const dbCpus = values['db-cpus'] ?? env.BENCH_DB_CPUS ?? '1';
   if (!/^\d+(,\d+)*$/.test(dbCpus))
     throw new Error('--db-cpus must be a CPU list such as 0, 1 or 0,1');
-  return { quick, targets, workloads, profile, out, budgetS, dbCpus };
+  const presenceShare = Number(
+    values['presence-share'] ?? env.BENCH_PRESENCE_SHARE ?? STORM.presenceShare,
+  );
+  if (!(presenceShare >= 0 && presenceShare <= 1))
+    throw new Error('--presence-share must be a number from 0 to 1');
+  return { quick, targets, workloads, profile, out, budgetS, dbCpus, presenceShare };
 }
 
 function machine(pinned: boolean, dbCpus: string): Machine {
@@ -132,6 +152,20 @@ function log(message: string) {
 function describe(outcome: PhaseOutcome): string {
   if (!outcome.ok) return `FAILED: ${outcome.error?.split('\n')[0].slice(0, 300) ?? ''}`;
   const row = toRow(outcome);
+  if (outcome.spec.workload === 'storm' && row.storm) {
+    const s = row.storm;
+    return (
+      `${num(s.joined)}/${num(s.sockets)} joined in ${num(stormSeconds(row), 2)} s, ${num(s.failed)} failed, ` +
+      `${num(s.retries)} retries; server CPU ${num(row.stormCpuS, 2)} s, peak RSS ${num(row.stormPeakRssMb, 1)} MB`
+    );
+  }
+  if (outcome.spec.workload === 'chatprobe' && row.probe) {
+    const steps = row.probe.map(
+      (s) =>
+        `${num(s.rate)}: p99 ${num(s.result.latencyMs.p99 ?? undefined, 1)} ms ${s.passed ? 'pass' : 'FAIL'}`,
+    );
+    return `highest passing ${num(highestPassingRate(row))} msgs/s (${steps.join('; ')})`;
+  }
   if (outcome.spec.workload === 'idle') {
     const afterGc = row.gcError ? 'not measured' : `${num(row.kbPerIdleSocketAfterGc, 1)} KB`;
     return `${num(row.joined)} sockets, ${afterGc}/socket after GC, ${num(row.kbPerIdleSocket, 1)} KB settled`;
@@ -161,13 +195,25 @@ async function main() {
   }
   if (!fs.existsSync('bench/generator/main.ts'))
     throw new Error('bench/generator/main.ts is missing');
+  if (opts.targets.some((t) => t !== 'nestling')) ensurePeersBuilt(log);
+  const unavailable: Partial<Record<Target, string>> = {};
+  if (opts.targets.includes('uws')) {
+    const why = uwsUnavailable();
+    if (why !== undefined) {
+      unavailable.uws = why;
+      log(`uWebSockets.js unavailable, its phases are skipped: ${why}`);
+    }
+  }
 
   const phases = planPhases({
     quick: opts.quick,
-    targets: opts.targets,
+    targets: opts.targets.filter((t) => unavailable[t] === undefined),
     workloads: opts.workloads,
     profile: opts.profile,
+    presenceShare: opts.presenceShare,
   });
+  // Nestling's storm and idle phases share one database: the players are created once.
+  const players = Math.max(0, ...phases.filter(usesPlayersFile).map((p) => p.sockets));
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'nestling-bench-'));
   fs.chmodSync(dataDir, 0o755);
   installCleanup(() => fs.rmSync(dataDir, { recursive: true, force: true }));
@@ -207,6 +253,7 @@ async function main() {
         profileDir,
         log,
         dbCpus: opts.dbCpus,
+        players: { file: path.join(dataDir, 'bench-players.json'), count: players },
       });
       outcomes.push(outcome);
       log(`  ${describe(outcome)} (${num(outcome.timings.totalMs / 1000, 1)} s)`);
@@ -248,6 +295,7 @@ async function main() {
     rows,
     checks,
     profile,
+    unavailable,
   };
   fs.writeFileSync(rawFile, `${JSON.stringify(raw, null, 2)}\n`);
   fs.copyFileSync(rawFile, path.join(RESULTS_DIR, 'latest.json'));
@@ -261,6 +309,7 @@ async function main() {
     phases: outcomes,
     totalSeconds,
     rawFile,
+    unavailable,
   });
   fs.mkdirSync(path.dirname(opts.out), { recursive: true });
   fs.writeFileSync(opts.out, await formatted(opts.out, markdown));

@@ -11,6 +11,8 @@ import {
   planPhases,
   runPhase,
   scaleIdleToBudget,
+  stormTimeoutMs,
+  usesPlayersFile,
   type PhaseContext,
 } from './phases.js';
 import { tasksetAvailable } from './processes.js';
@@ -65,6 +67,8 @@ describe('planPhases', () => {
       'nestling/fanout-profile',
       'ws/fanout#2',
       'nestling/fanout#2',
+      'ws/fanout#3',
+      'nestling/fanout#3',
       'ws/saturation',
       'socketio/saturation',
       'nestling/saturation',
@@ -72,6 +76,7 @@ describe('planPhases', () => {
       'ws/idle',
       'socketio/idle',
       'nestling/idle',
+      'nestling/idle-nopresence',
     ]);
   });
 
@@ -86,7 +91,15 @@ describe('planPhases', () => {
       ['fanout', 1000, 200, 100],
       ['chat', 1000, 1000, 100],
       ['idle', 5000, 0, 100],
+      ['idle', 5000, 0, 100],
     ]);
+    const [presence, none] = full.slice(2);
+    expect(presence).toMatchObject({ id: 'nestling/idle', presenceShare: 1, settleMs: 10_000 });
+    expect(none).toMatchObject({ variant: 'no-presence', presenceShare: 0 });
+    expect(generatorArgs(presence, 'http://h').slice(-4)).toEqual([
+      '--await-go', '1', '--presence-share', '1',
+    ]); // prettier-ignore
+    expect(generatorArgs(none, 'http://h').slice(-2)).toEqual(['--presence-share', '0']);
     const quick = planPhases({
       quick: true,
       targets: ['ws'],
@@ -104,6 +117,82 @@ describe('planPhases', () => {
   });
 });
 
+describe('planPhases: uWebSockets.js, the join storm and the chat probe', () => {
+  it('runs uws as a peer once where the peers run, never in the chat workloads', () => {
+    const ids = planPhases({
+      quick: false,
+      targets: ['nestling', 'ws', 'socketio', 'uws'],
+      workloads: ['fanout', 'idle', 'chat'],
+      profile: false,
+    }).map((p) => p.id);
+    expect(ids.filter((id) => id.startsWith('uws/'))).toEqual(['uws/fanout', 'uws/idle']);
+    expect(ids.indexOf('uws/fanout')).toBeLessThan(ids.indexOf('nestling/fanout'));
+  });
+
+  it("storms the peers at 5,000 and Nestling's curve, each a fresh server, players reused", () => {
+    const storm = planPhases({
+      quick: false,
+      targets: ['nestling', 'ws', 'socketio', 'uws'],
+      workloads: ['storm'],
+      profile: true,
+    });
+    expect(storm.map((p) => p.id)).toEqual([
+      'ws/storm@5000',
+      'socketio/storm@5000',
+      'uws/storm@5000',
+      'nestling/storm@1000',
+      'nestling/storm@2500',
+      'nestling/storm@5000',
+      'nestling/storm@10000',
+    ]);
+    const nestling = storm[5];
+    expect(nestling).toMatchObject({
+      generatorWorkload: 'storm',
+      sockets: 5000,
+      presenceShare: 0.1,
+    });
+    expect(generatorArgs(nestling, 'http://h').slice(-6)).toEqual([
+      '--await-go', '1', '--batch-size', '500', '--presence-share', '0.1',
+    ]); // prettier-ignore
+    expect(generatorArgs(storm[0], 'http://h').slice(-2)).toEqual(['--batch-size', '500']);
+    expect(usesPlayersFile(nestling)).toBe(true);
+    expect(usesPlayersFile(storm[0])).toBe(false);
+    expect(stormTimeoutMs(5000)).toBe(130_000);
+    const share = planPhases({
+      quick: true,
+      targets: ['nestling'],
+      workloads: ['storm'],
+      profile: false,
+      presenceShare: 0.5,
+    });
+    expect(share.map((p) => [p.sockets, p.presenceShare])).toEqual([
+      [200, 0.5],
+      [500, 0.5],
+    ]);
+  });
+
+  it("probes the chat at the issue's steps, estimated with a window and grace per step", () => {
+    const [probe] = planPhases({
+      quick: false,
+      targets: ['nestling', 'ws'],
+      workloads: ['chatprobe'],
+      profile: false,
+    });
+    expect(probe).toMatchObject({
+      id: 'nestling/chatprobe',
+      generatorWorkload: 'chatprobe',
+      sockets: 1000,
+      steps: [1000, 2000, 3000, 5000, 7000, 10_000],
+      durationMs: 4000,
+    });
+    expect(generatorArgs(probe, 'http://h').slice(-10)).toEqual([
+      '--batch-size', '8', '--warmup-ms', '3000', '--steps', '1000,2000,3000,5000,7000,10000',
+      '--step-ms', '4000', '--max-p99-ms', '50',
+    ]); // prettier-ignore
+    expect(estimateMs(probe)).toBe(estimateMs({ ...probe, workload: 'chat', durationMs: 36_000 }));
+  });
+});
+
 describe('planPhases: poisoned chat', () => {
   it("is Nestling's, after chat, with the chat's senders and rate and the poisoner at half of it", () => {
     const all = planPhases({
@@ -118,6 +207,7 @@ describe('planPhases: poisoned chat', () => {
       'ws/idle',
       'socketio/idle',
       'nestling/idle',
+      'nestling/idle-nopresence',
     ]);
     const [chat, poisoned] = all;
     expect(poisoned).toMatchObject({
@@ -165,6 +255,8 @@ describe('planPhases: cross-node fan-out', () => {
       'nestling/fanout',
       'ws/fanout#2',
       'nestling/fanout#2',
+      'ws/fanout#3',
+      'nestling/fanout#3',
       'nestling/crossnode',
       'nestling/crossnode#2',
       'ws/saturation',
@@ -172,7 +264,7 @@ describe('planPhases: cross-node fan-out', () => {
       'nestling/saturation',
     ]);
     const fanout = all[2];
-    const [cross, again] = all.slice(5, 7);
+    const [cross, again] = all.slice(7, 9);
     for (const spec of [cross, again]) {
       expect(spec).toMatchObject({
         generatorWorkload: 'fanout',

@@ -27,11 +27,13 @@ import {
   CHAT_WARMUP_MS,
   type CompanionMeasure,
   type GeneratorResult,
+  CHAT_PROBE,
   IDLE_RSS,
   type PhaseOutcome,
   type PhaseSpec,
   POISON_RATE_SHARE,
   type ServerMeasure,
+  STORM,
   type Target,
   type WindowCpu,
   type Workload,
@@ -64,8 +66,19 @@ export const SIZES: Record<'full' | 'quick', Record<Workload | 'profile', Size>>
       readyTimeoutMs: 90_000,
       settleMs: 0,
     },
-    idle: { sockets: 5000, rate: 0, durationMs: 0, readyTimeoutMs: 150_000, settleMs: 2000 },
+    // Each phase's sockets come from STORM; readyTimeoutMs is stormTimeoutMs's.
+    storm: { sockets: 5000, rate: 0, durationMs: 0, readyTimeoutMs: 0, settleMs: 0 },
+    // Settled RSS is read 10 s after the last join (and 10 s after the players, for the baseline).
+    idle: { sockets: 5000, rate: 0, durationMs: 0, readyTimeoutMs: 150_000, settleMs: 10_000 },
     chat: { sockets: 1000, rate: 1000, durationMs: 15_000, readyTimeoutMs: 120_000, settleMs: 0 },
+    // The chat's members; the rates and step length are CHAT_PROBE's.
+    chatprobe: {
+      sockets: 1000,
+      rate: CHAT_PROBE.full.steps[0],
+      durationMs: CHAT_PROBE.full.stepMs,
+      readyTimeoutMs: 120_000,
+      settleMs: 0,
+    },
     // The chat's senders and rate; durationMs is each of its two windows.
     poisoned: {
       sockets: 1000,
@@ -80,8 +93,16 @@ export const SIZES: Record<'full' | 'quick', Record<Workload | 'profile', Size>>
     fanout: { sockets: 200, rate: 50, durationMs: 3000, readyTimeoutMs: 30_000, settleMs: 0 },
     crossnode: { sockets: 200, rate: 50, durationMs: 3000, readyTimeoutMs: 30_000, settleMs: 0 },
     saturation: { sockets: 200, rate: 200, durationMs: 3000, readyTimeoutMs: 30_000, settleMs: 0 },
+    storm: { sockets: 500, rate: 0, durationMs: 0, readyTimeoutMs: 0, settleMs: 0 },
     idle: { sockets: 500, rate: 0, durationMs: 0, readyTimeoutMs: 30_000, settleMs: 1000 },
     chat: { sockets: 50, rate: 100, durationMs: 3000, readyTimeoutMs: 30_000, settleMs: 0 },
+    chatprobe: {
+      sockets: 50,
+      rate: CHAT_PROBE.quick.steps[0],
+      durationMs: CHAT_PROBE.quick.stepMs,
+      readyTimeoutMs: 30_000,
+      settleMs: 0,
+    },
     poisoned: { sockets: 50, rate: 100, durationMs: 3000, readyTimeoutMs: 30_000, settleMs: 0 },
     profile: { sockets: 200, rate: 50, durationMs: 2000, readyTimeoutMs: 30_000, settleMs: 0 },
   },
@@ -92,47 +113,72 @@ const { settled: SETTLED_SAMPLES, afterGc: AFTER_GC } = IDLE_RSS;
 const GC_GUESS_MS = 500;
 
 /**
- * bench/run.ts's default wall-time budget, s. A normal full run should take about 420 s: the
- * phases before Nestling's idle one about 340 s (the poisoned chat about 45 of them, the two
- * cross-node fan-outs about 60), that one (5,000 sockets) about 80 s. The budget leaves it room
- * for its 5,000 sockets (scaleIdleToBudget) while `npm run bench`, build included, stays under
- * 8 minutes.
+ * bench/run.ts's default wall-time budget, s. A full run is planned at about 15 minutes: the
+ * fan-outs (three runs each of plain ws and Nestling, one of socket.io and uWebSockets.js, the
+ * profile) about 4, the cross-node fan-outs and the saturation probes about 2, the chat, chat
+ * probe and poisoned chat about 3, the join storms (the peers' 5,000 sockets, Nestling's curve
+ * up to 10,000 and the creation of its 10,000 players) 2 to 6 depending on how fast Nestling
+ * joins, the idle phases (three peers and Nestling twice, each with two 10 s settling pauses)
+ * about 5. The budget leaves room for a slow storm; Nestling's idle phase with presence is cut
+ * (scaleIdleToBudget) when time runs out.
  */
-export const DEFAULT_BUDGET_S = { full: 450, quick: 300 } as const;
+export const DEFAULT_BUDGET_S = { full: 1200, quick: 420 } as const;
 
-/** Idle last: joining thousands of sockets is the slowest setup, and it gets what time is left. */
+/**
+ * Idle last: joining thousands of sockets is the slowest setup, and it gets what time is left;
+ * the storm before it creates the players both reuse.
+ */
 export const PHASE_ORDER: readonly Workload[] = [
   'fanout',
   'crossnode',
   'saturation',
   'chat',
+  'chatprobe',
   'poisoned',
+  'storm',
   'idle',
 ];
 
 /** Chat workloads: Nestling's only, with registered users in conversations. */
-const isChat = (workload: Workload) => workload === 'chat' || workload === 'poisoned';
+const isChat = (workload: Workload) =>
+  workload === 'chat' || workload === 'poisoned' || workload === 'chatprobe';
 
 /** Workloads that only Nestling runs: the chat's, and the fan-out across two of its nodes. */
 const nestlingOnly = (workload: Workload) => isChat(workload) || workload === 'crossnode';
+
+/** Workloads whose Nestling sockets authenticate as the players of the run's players file. */
+export const usesPlayersFile = (spec: Pick<PhaseSpec, 'target' | 'workload'>) =>
+  spec.target === 'nestling' && (spec.workload === 'storm' || spec.workload === 'idle');
+
+/**
+ * How long a storm of `sockets` may take once `go` is said: 30 s plus 20 ms a socket (so 130 s
+ * for 5,000, 26 times the target), ms.
+ */
+export const stormTimeoutMs = (sockets: number) => 30_000 + 20 * sockets;
 
 /** The generator's workload: saturation and the cross-node fan-out are fan-outs. */
 const GENERATOR_WORKLOAD: Record<Workload, PhaseSpec['generatorWorkload']> = {
   fanout: 'fanout',
   crossnode: 'fanout',
   saturation: 'fanout',
+  storm: 'storm',
   idle: 'idle',
   chat: 'chat',
+  chatprobe: 'chatprobe',
   poisoned: 'poisoned',
 };
 
 export interface PlanOptions {
   quick: boolean;
   /**
-   * Fan-out runs of ws and Nestling, and cross-node fan-out runs (the CPU and p99 targets use
-   * their means); default 2 in a full run, else 1.
+   * Fan-out runs of ws and Nestling (the CPU target compares their spread, the p99 target their
+   * means); default 3 in a full run, else 1. socket.io and uWebSockets.js run once.
    */
   fanoutRuns?: number;
+  /** Cross-node fan-out runs (the cross-node targets use their mean); default 2 full, else 1. */
+  crossnodeRuns?: number;
+  /** Storm: the share of Nestling's sockets asking for presence (default STORM.presenceShare). */
+  presenceShare?: number;
   targets: readonly Target[];
   workloads: readonly Workload[];
   /** Add the profiled Nestling fan-out (default: when Nestling and fanout are selected). */
@@ -146,14 +192,21 @@ export interface PlanOptions {
  * follows the single-node fan-outs it is compared with.
  */
 export function planPhases(options: PlanOptions): PhaseSpec[] {
-  const sizes = SIZES[options.quick ? 'quick' : 'full'];
-  const order: Target[] = (['ws', 'socketio', 'nestling'] as const).filter((t) =>
+  const mode = options.quick ? 'quick' : 'full';
+  const sizes = SIZES[mode];
+  const order: Target[] = (['ws', 'socketio', 'uws', 'nestling'] as const).filter((t) =>
     options.targets.includes(t),
   );
   const phases: PhaseSpec[] = [];
-  const add = (target: Target, workload: Workload, size: Size, profile = false, run = 1) =>
+  const add = (
+    target: Target,
+    workload: Workload,
+    size: Size,
+    more: Partial<PhaseSpec> & { label?: string } = {},
+  ) => {
+    const { label = '', run = 1, profile = false, ...rest } = more;
     phases.push({
-      id: `${target}/${workload}${profile ? '-profile' : ''}${run > 1 ? `#${run}` : ''}`,
+      id: `${target}/${workload}${label}${profile ? '-profile' : ''}${run > 1 ? `#${run}` : ''}`,
       target,
       workload,
       run,
@@ -166,22 +219,63 @@ export function planPhases(options: PlanOptions): PhaseSpec[] {
       readyTimeoutMs: size.readyTimeoutMs,
       settleMs: size.settleMs,
       ...(isChat(workload) ? { extraArgs: chatArgs(workload, size, options.quick) } : {}),
+      ...(workload === 'chatprobe' ? { steps: [...CHAT_PROBE[mode].steps] } : {}),
+      ...rest,
     });
+  };
+  const share = options.presenceShare ?? STORM.presenceShare;
+  const storm = (target: Target, sockets: number) =>
+    add(
+      target,
+      'storm',
+      { ...sizes.storm, sockets, readyTimeoutMs: stormTimeoutMs(sockets) },
+      {
+        label: `@${sockets}`,
+        ...(target === 'nestling' ? { presenceShare: share } : {}),
+        extraArgs: [
+        '--batch-size', String(STORM.window),
+        ...(target === 'nestling' ? ['--presence-share', String(share)] : []),
+      ], // prettier-ignore
+      },
+    );
   for (const workload of PHASE_ORDER.filter((w) => options.workloads.includes(w))) {
     for (const target of order) {
       if (nestlingOnly(workload) && target !== 'nestling') continue;
+      if (workload === 'storm') {
+        if (target !== 'nestling') storm(target, STORM[mode].peers);
+        else for (const sockets of STORM[mode].curve) storm(target, sockets);
+        continue;
+      }
+      if (workload === 'idle' && target === 'nestling') {
+        // Every socket asking for presence, then none: the two memory targets.
+        add(target, workload, sizes.idle, {
+          presenceShare: 1,
+          extraArgs: ['--presence-share', '1'],
+        });
+        add(target, workload, sizes.idle, {
+          label: '-nopresence',
+          variant: 'no-presence',
+          presenceShare: 0,
+          extraArgs: ['--presence-share', '0'],
+        });
+        continue;
+      }
       add(target, workload, sizes[workload]);
       if (workload === 'fanout' && target === 'nestling' && options.profile) {
-        add(target, workload, sizes.profile, true);
+        add(target, workload, sizes.profile, { profile: true });
       }
     }
     if (workload !== 'fanout' && workload !== 'crossnode') continue;
-    const runs = options.fanoutRuns ?? (options.quick ? 1 : 2);
+    const runs =
+      workload === 'fanout'
+        ? (options.fanoutRuns ?? (options.quick ? 1 : 3))
+        : (options.crossnodeRuns ?? (options.quick ? 1 : 2));
     for (let run = 2; run <= runs; run++) {
-      // Again, after the others: the CPU and p99 targets compare these two, and one run is noisy.
+      // Again, after the others: the CPU target compares these runs' spread.
       for (const target of order) {
-        if (target === 'socketio' || (workload === 'crossnode' && target !== 'nestling')) continue;
-        add(target, workload, sizes[workload], false, run);
+        if (target !== 'ws' && target !== 'nestling') continue;
+        if (workload === 'crossnode' && target !== 'nestling') continue;
+        add(target, workload, sizes[workload], { run });
       }
     }
   }
@@ -194,12 +288,28 @@ function chatArgs(workload: Workload, size: Size, quick: boolean): string[] {
     '--batch-size', String(CHAT_SETUP_CONCURRENCY),
     '--warmup-ms', String(quick ? 0 : CHAT_WARMUP_MS),
   ]; // prettier-ignore
+  if (workload === 'chatprobe') {
+    const { steps, stepMs } = CHAT_PROBE[quick ? 'quick' : 'full'];
+    return [
+      ...args,
+      '--steps', steps.join(','),
+      '--step-ms', String(stepMs),
+      '--max-p99-ms', String(CHAT_PROBE.maxP99Ms),
+    ]; // prettier-ignore
+  }
   if (workload !== 'poisoned') return args;
   return [...args, '--poison-rate', String(Math.round(size.rate * POISON_RATE_SHARE))];
 }
 
-/** Measured windows of a phase: the poisoned chat's generator runs two of `durationMs`. */
-const windowsOf = (spec: PhaseSpec) => (spec.workload === 'poisoned' ? 2 : 1);
+/**
+ * Measured windows of a phase: the poisoned chat's generator runs two of `durationMs`, the chat
+ * probe at most one per step (each followed by up to the generator's 2 s grace).
+ */
+const windowsOf = (spec: PhaseSpec) =>
+  spec.workload === 'poisoned' ? 2 : spec.workload === 'chatprobe' ? (spec.steps?.length ?? 1) : 1;
+
+/** The generator's grace after each window (its default `--grace-ms`). */
+const GRACE_MS = 2000;
 
 /** A rough wall-time guess for a phase (start, setup, run, idle measuring, grace, stop), ms. */
 export function estimateMs(spec: PhaseSpec): number {
@@ -207,7 +317,7 @@ export function estimateMs(spec: PhaseSpec): number {
   return (
     starts +
     setupGuessMs(spec) +
-    spec.durationMs * windowsOf(spec) +
+    (spec.durationMs + (spec.workload === 'chatprobe' ? GRACE_MS : 0)) * windowsOf(spec) +
     (spec.generatorWorkload === 'idle' ? idleMeasureMs(spec) : spec.settleMs) +
     5000
   );
@@ -228,6 +338,9 @@ export function nestlingSetupMs(sockets: number): number {
 function setupGuessMs(spec: PhaseSpec): number {
   if (isChat(spec.workload)) return spec.sockets * 15;
   if (spec.target !== 'nestling') return spec.sockets * 1;
+  // The storm: its joins as nestlingSetupMs predicts them (every socket tracked in presence),
+  // without the players (created once, by the first).
+  if (spec.workload === 'storm') return nestlingSetupMs(spec.sockets) - 4 * spec.sockets;
   // Nestling's idle phase shrinks to the time left (scaleIdleToBudget): count its minimum.
   return nestlingSetupMs(spec.workload === 'idle' ? IDLE_MIN_SOCKETS : spec.sockets);
 }
@@ -273,6 +386,8 @@ export function scaleIdleToBudget(
   availableMs: number,
 ): PhaseSpec {
   if (spec.target !== 'nestling' || spec.workload !== 'idle' || !reference) return spec;
+  // Without presence the joins grow linearly: the quadratic prediction does not apply.
+  if (spec.variant === 'no-presence') return spec;
   if (reference.sockets <= 0 || reference.setupMs <= 0) return spec;
   const ownMs = estimateMs(spec) - setupGuessMs(spec);
   const setupBudgetMs = Math.max(0, availableMs - ownMs);
@@ -292,6 +407,10 @@ export function scaleIdleToBudget(
   };
 }
 
+/** Whether the generator says `prepared` and waits for `go` (idle, storm). */
+export const awaitsGo = (spec: PhaseSpec) =>
+  spec.generatorWorkload === 'idle' || spec.generatorWorkload === 'storm';
+
 /** The generator's flags; `publisherUrl`: the cross-node fan-out's node A. */
 export function generatorArgs(spec: PhaseSpec, url: string, publisherUrl?: string): string[] {
   return [
@@ -303,8 +422,9 @@ export function generatorArgs(spec: PhaseSpec, url: string, publisherUrl?: strin
     '--rate', String(spec.rate),
     '--duration-ms', String(spec.durationMs),
     '--payload-bytes', String(spec.payloadBytes),
-    // Idle: say `prepared` and wait for `go`, so the baseline is read after the players exist.
-    ...(spec.generatorWorkload === 'idle' ? ['--await-go', '1'] : []),
+    // Idle and storm: say `prepared` and wait for `go`, so the baseline is read (and the storm
+    // timed) after the players exist.
+    ...(awaitsGo(spec) ? ['--await-go', '1'] : []),
     ...(spec.extraArgs ?? []),
   ]; // prettier-ignore
 }
@@ -327,7 +447,13 @@ export interface PhaseContext {
    */
   databaseUrl?: string;
   /** Other scripts in place of the real generator and peers (the orchestrator's own tests). */
-  scripts?: { generator?: string; ws?: string; socketio?: string };
+  scripts?: { generator?: string; ws?: string; socketio?: string; uws?: string };
+  /**
+   * Nestling's storm and idle phases: the players file of this bench run (stamp-rally player
+   * ids, created by the first phase that needs them, reused by the others: one database) and how
+   * many players it should hold (the most any phase of the run needs).
+   */
+  players?: { file: string; count: number };
   /** In place of inspector.ts's collectGarbage (the orchestrator's own tests). */
   collectGarbage?: (inspectPort: number) => Promise<void>;
 }
@@ -441,6 +567,43 @@ function markAtWindowDone(
     .catch(() => undefined);
 }
 
+/**
+ * Chat probe: the server's and PostgreSQL's CPU over each step, from the generator's
+ * `{"stepStart":i}` (the first: its `ready`) to its `{"stepDone":i}`; stops at its result or error
+ * line, or when a line takes longer than `stepTimeoutMs`.
+ */
+async function markSteps(
+  generator: ManagedProcess,
+  pid: number,
+  stepTimeoutMs: number,
+  atReady: CpuMark,
+): Promise<WindowCpu[]> {
+  const windows: WindowCpu[] = [];
+  const mark = (): CpuMark => ({
+    at: performance.now(),
+    serverUs: readCpuUs(pid),
+    dbUs: readDescendantsCpuUs(pid),
+  });
+  const line = (index: number, key: 'stepStart' | 'stepDone') =>
+    generator.waitForJson<Record<string, unknown>>(
+      (v) => v[key] === index || isResult(v) || 'error' in v,
+      stepTimeoutMs,
+      `${key} ${index} line`,
+    );
+  try {
+    for (let index = 0; ; index++) {
+      const start = await line(index, 'stepStart');
+      if (start.stepStart !== index) return windows;
+      const from = index === 0 ? atReady : mark();
+      const done = await line(index, 'stepDone');
+      if (done.stepDone !== index) return windows;
+      windows.push(between(from, mark()));
+    }
+  } catch {
+    return windows;
+  }
+}
+
 function between(from: CpuMark, to: CpuMark): WindowCpu {
   return {
     windowMs: to.at - from.at,
@@ -537,20 +700,36 @@ export async function runPhase(spec: PhaseSpec, ctx: PhaseContext): Promise<Phas
       repinDescendants(pid, ctx.dbCpus);
     }
     const idle = spec.generatorWorkload === 'idle';
-    if (!idle) {
+    const storm = spec.generatorWorkload === 'storm';
+    if (!awaitsGo(spec)) {
       await sleep(200);
       measure.baselineRssKb = await settledRssKb(pid, 5, 100);
     }
 
     setup = { at: performance.now(), cpuUs: readCpuUs(pid) };
     sampler = new RssSampler(pid, 100).start();
+    const playersArgs =
+      ctx.players && usesPlayersFile(spec)
+        ? ['--players-file', ctx.players.file, '--players', String(ctx.players.count)]
+        : [];
     generator = await startGenerator(
-      generatorArgs(spec, server.url, started.publisherUrl),
+      [...generatorArgs(spec, server.url, started.publisherUrl), ...playersArgs],
       ctx.pin ? 1 : undefined,
       ctx.scripts?.generator,
     );
     let readyTimeoutMs = spec.readyTimeoutMs;
-    if (idle) {
+    if (storm) {
+      // Players first (created once per bench run, 4 ms each, then reused), not timed; then the
+      // baseline; then `go` starts the storm, the window of its CPU and peak RSS.
+      const players = ctx.players?.count ?? spec.sockets;
+      outcome.prepared = await flagLine(generator, 'prepared', 60_000 + 10 * players);
+      outcome.timings.prepareMs = Math.round(performance.now() - setup.at);
+      measure.baselineRssKb = await settledRssKb(pid, 5, 100);
+      sampler.stop();
+      sampler = new RssSampler(pid, 100).start();
+      setup = { at: performance.now(), cpuUs: readCpuUs(pid) };
+      generator.write('go\n');
+    } else if (idle) {
       // The baseline comes after the generator's `prepared` (Nestling's players created, the
       // garbage of that traffic included), before any socket: settled, then after a full GC.
       const prepared = await flagLine(generator, 'prepared', spec.readyTimeoutMs);
@@ -575,6 +754,11 @@ export async function runPhase(spec: PhaseSpec, ctx: PhaseContext): Promise<Phas
     measure.readyRssKb = readMemory(pid).rssKb;
     measure.setupCpuUs = cpuAtReady.userUs + cpuAtReady.systemUs - setup.cpuUs;
     setup = undefined;
+    if (storm) {
+      measure.stormCpuUs = measure.setupCpuUs;
+      measure.stormWindowMs = outcome.timings.setupMs;
+      measure.stormPeakRssKb = sampler.stop().peakKb;
+    }
     const dbCpuAtReady = readDescendantsCpuUs(pid);
     const atReady: CpuMark = {
       at: readyAt,
@@ -584,6 +768,10 @@ export async function runPhase(spec: PhaseSpec, ctx: PhaseContext): Promise<Phas
     const atWindowDone =
       spec.workload === 'poisoned'
         ? markAtWindowDone(generator, pid, spec.durationMs + 60_000)
+        : undefined;
+    const steps =
+      spec.workload === 'chatprobe'
+        ? markSteps(generator, pid, spec.durationMs + 60_000, atReady)
         : undefined;
     const systemAtReady = readSystemCpu();
     const generatorAtReady = readCpuUs(generator.pid);
@@ -602,7 +790,7 @@ export async function runPhase(spec: PhaseSpec, ctx: PhaseContext): Promise<Phas
       generator.write('stop\n');
       generator.closeStdin();
     }
-    const resultTimeout = spec.durationMs * windowsOf(spec) + 60_000;
+    const resultTimeout = (spec.durationMs + GRACE_MS) * windowsOf(spec) + 60_000;
     const line = await generator.waitForJson<{ result?: GeneratorResult; error?: unknown }>(
       (v) => isResult(v) || 'error' in v,
       resultTimeout,
@@ -639,6 +827,7 @@ export async function runPhase(spec: PhaseSpec, ctx: PhaseContext): Promise<Phas
         companionsUs.reduce((sum, c) => sum + (c.cpuUs ?? 0) + (c.descendantsCpuUs ?? 0), 0),
     );
     measure.windowMs = resultAt - readyAt;
+    if (steps) outcome.stepCpu = await steps;
     const split = await atWindowDone;
     if (split) {
       const atResult: CpuMark = {

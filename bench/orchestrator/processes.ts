@@ -479,10 +479,7 @@ export interface PeerOptions {
  * `[taskset -c 0] node [--inspect=…] dist/bench/peers/<peer>.js` (compiled: no tsx loader in the
  * measured process).
  */
-export async function startPeer(
-  peer: Peer,
-  options: PeerOptions = {},
-): Promise<RunningServer> {
+export async function startPeer(peer: Peer, options: PeerOptions = {}): Promise<RunningServer> {
   const { cpu, script = PEER_SCRIPTS[peer], timeoutMs = 30_000 } = options;
   const inspect = await inspectArgs(options.inspect);
   const spawnedAt = performance.now();

@@ -1,25 +1,61 @@
 import type { Result } from '../generator/result.js';
 import type { WaitSummary } from './pg-waits.js';
-export type Target = 'nestling' | 'ws' | 'socketio';
-export type Workload = 'fanout' | 'crossnode' | 'saturation' | 'idle' | 'chat' | 'poisoned';
+export type Target = 'nestling' | 'ws' | 'socketio' | 'uws';
+export type Workload =
+  'fanout' | 'crossnode' | 'saturation' | 'storm' | 'idle' | 'chat' | 'chatprobe' | 'poisoned';
 
-export const TARGETS: readonly Target[] = ['nestling', 'ws', 'socketio'];
+export const TARGETS: readonly Target[] = ['nestling', 'ws', 'socketio', 'uws'];
 /** In the report's order: the cross-node fan-out beside the single-node one. */
 export const WORKLOADS: readonly Workload[] = [
   'fanout',
   'crossnode',
   'saturation',
+  'storm',
   'idle',
   'chat',
+  'chatprobe',
   'poisoned',
 ];
-export const PEERS: readonly Target[] = ['ws', 'socketio'];
+/** The peers, in the order of the report's columns; uWebSockets.js is shown, never a target. */
+export const PEERS: readonly Target[] = ['ws', 'socketio', 'uws'];
 
 export const TARGET_LABEL: Record<Target, string> = {
   nestling: 'Nestling',
   ws: 'plain ws',
   socketio: 'socket.io 4',
+  uws: 'uWebSockets.js',
 };
+
+/**
+ * The join storm: Nestling's curve of socket counts (a fresh server each), the peers' one count
+ * (the targets compare Nestling at that count), the share of Nestling's sockets asking for
+ * presence, and the connects in flight (below Node's default listen backlog of 511, so that the
+ * kernel drops no SYN and no socket waits out a one-second SYN retransmission).
+ */
+export const STORM = {
+  full: { curve: [1000, 2500, 5000, 10_000], peers: 5000 },
+  quick: { curve: [200, 500], peers: 500 },
+  presenceShare: 0.1,
+  window: 500,
+  /** The targets: Nestling at `peers` sockets in at most this long, and at most this × plain ws. */
+  maxSeconds: 5,
+  maxTimesWs: 5,
+} as const;
+
+/**
+ * Idle: Nestling runs twice, every socket asking for presence on `notifications` (the spec's
+ * default) and none asking (`variant: 'no-presence'`); the settled figure is judged.
+ */
+export const IDLE_LIMIT_KB = { presence: 15, 'no-presence': 8 } as const;
+
+/** The chat probe's steps (total msgs/s) and what a step must keep to pass. */
+export const CHAT_PROBE = {
+  full: { steps: [1000, 2000, 3000, 5000, 7000, 10_000], stepMs: 4000 },
+  quick: { steps: [100, 200, 400], stepMs: 1500 },
+  maxP99Ms: 50,
+  /** The target: the highest passing step at least this, msgs/s. */
+  minRate: 5000,
+} as const;
 
 /**
  * How an idle phase reads RSS (kB): "settled" is the minimum of `settled.count` samples
@@ -40,10 +76,19 @@ export interface PhaseSpec {
   target: Target;
   workload: Workload;
   /**
+   * Idle: `no-presence` for Nestling's run whose sockets do not ask for presence (the other,
+   * undefined, asks for it on every socket).
+   */
+  variant?: 'no-presence';
+  /** Nestling's idle and storm: the share of sockets whose join asks for presence. */
+  presenceShare?: number;
+  /** Chat probe: the total rates of its steps, msgs/s. */
+  steps?: number[];
+  /**
    * What the generator is asked to do (saturation is a faster fan-out; crossnode a fan-out whose
    * publisher is on another node).
    */
-  generatorWorkload: 'fanout' | 'idle' | 'chat' | 'poisoned';
+  generatorWorkload: 'fanout' | 'idle' | 'storm' | 'chat' | 'chatprobe' | 'poisoned';
   sockets: number;
   /** Set when the budget made the phase smaller than planned: the planned socket count. */
   plannedSockets?: number;
@@ -54,7 +99,7 @@ export interface PhaseSpec {
   rate: number;
   durationMs: number;
   payloadBytes: number;
-  /** 1, or 2 for a repeated fan-out (`ws/fanout#2`): the targets use the mean over runs. */
+  /** 1, or 2, 3 for a repeated fan-out (`ws/fanout#2`): the targets use means and spreads. */
   run: number;
   /** Nestling under `--cpu-prof`: run for the profile only, its numbers are not reported. */
   profile: boolean;
@@ -121,6 +166,12 @@ export interface ServerMeasure {
   idleGcRssKb?: number;
   /** Idle: why no full GC could be forced (the GC figures are then missing). */
   gcError?: string;
+  /** Storm: server CPU from `go` to the generator's `ready` (every socket done), µs. */
+  stormCpuUs?: number;
+  /** Storm: that window's wall time, ms. */
+  stormWindowMs?: number;
+  /** Storm: highest RSS sampled in that window, kB. */
+  stormPeakRssKb?: number;
 }
 
 /**
@@ -153,6 +204,8 @@ export interface PhaseOutcome {
   ready?: Record<string, unknown>;
   result?: GeneratorResult;
   server?: ServerMeasure;
+  /** Chat probe: the server's and PostgreSQL's CPU over each step (its sends and grace). */
+  stepCpu?: WindowCpu[];
   /** Path of the `.cpuprofile` (profile phases). */
   profilePath?: string;
   /** Profile phases: the measured window relative to the process start, µs. */
