@@ -93,11 +93,23 @@ export class AsyncApiFrames {
     return new AsyncApiFrames(document);
   }
 
-  /** Every operation id of the document, sorted. */
-  operationIds(): string[] {
+  /**
+   * The operation ids of the document, sorted: with `tag`, those tagged with it; without, those
+   * with no tag. The chat document tags the encrypted protocol's own operations `encrypted`, so
+   * the plain session (asyncapi-frames) covers the untagged ones and the encrypted session
+   * (chat-encrypted-asyncapi) the tagged ones.
+   */
+  operationIds(tag?: string): string[] {
     return this.document
       .operations()
       .all()
+      .filter((op) => {
+        const tags = op
+          .tags()
+          .all()
+          .map((t) => t.name());
+        return tag === undefined ? tags.length === 0 : tags.includes(tag);
+      })
       .map((op) => op.id() ?? '')
       .sort();
   }
