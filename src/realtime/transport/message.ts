@@ -53,6 +53,8 @@ export interface Message {
 export interface Frame {
   data: string | Buffer;
   binary: boolean;
+  /** Its WebSocket bytes, once a WebSocket write built them (`wireBytes`): kept for the next. */
+  wire?: Buffer;
 }
 
 /** A frame the server cannot accept (bad JSON, wrong shape, unknown binary kind, field too long). */
