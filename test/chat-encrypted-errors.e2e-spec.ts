@@ -407,6 +407,16 @@ describe('encrypted conversations: refused input', () => {
       }
       await request(t.url).get(`/api/conversations/private/${bob.id}`).expect(401);
     });
+
+    it('is in the OpenAPI document, with its 200 body and the bearer', async () => {
+      const doc = (await request(t.url).get('/docs/openapi.json').expect(200)).body as {
+        paths: Record<string, Record<string, Record<string, unknown>>>;
+      };
+      const route = doc.paths['/api/conversations/private/{user_id}']?.get;
+      expect(route).toBeDefined();
+      expect(route.security).toEqual([{ bearer: [] }]);
+      expect(JSON.stringify(route.responses['200'])).toContain('PrivateConversationResponse');
+    });
   });
 
   it('no key or ciphertext in any log line', () => {
