@@ -410,7 +410,10 @@ describe('encrypted conversations: refused input', () => {
 
     it('is in the OpenAPI document, with its 200 body and the bearer', async () => {
       const doc = (await request(t.url).get('/docs/openapi.json').expect(200)).body as {
-        paths: Record<string, Record<string, Record<string, unknown>>>;
+        paths: Record<
+          string,
+          Record<string, { security: unknown; responses: Record<string, unknown> }>
+        >;
       };
       const route = doc.paths['/api/conversations/private/{user_id}']?.get;
       expect(route).toBeDefined();
