@@ -338,6 +338,33 @@ describe('encrypted conversations (the newest web client)', () => {
       expect(page.filter((m) => m.message_group === first.message_group)).toHaveLength(1);
     });
 
+    it('pipelined sends reach every member in the stored order (what last_seen_id relies on)', async () => {
+      const { channel } = await openConversation(b, id);
+      const payloads = await Promise.all(
+        Array.from({ length: 15 }, async (_, i) => ({
+          token: bob.authToken,
+          encrypted_messages: await encryptToAll(bobRing, `burst ${i}`),
+        })),
+      );
+      const before = a.received.length;
+      const replies = (await Promise.all(
+        payloads.flatMap((payload) => [
+          push(channel, 'send_message', payload),
+          push(annChannel, 'send_message', {
+            token: ann.authToken,
+            encrypted_messages: payload.encrypted_messages,
+          }),
+        ]),
+      )) as Array<{ message: EncryptedMessage }>;
+      await waitForCount(a, before + replies.length);
+      const delivered = a.received.slice(before).map((r) => r.message.message_group);
+      const stored = (await history(ann, id, 100))
+        .slice(0, replies.length)
+        .reverse()
+        .map((m) => m.message_group);
+      expect(delivered).toEqual(stored);
+    });
+
     it('GET /api/conversations/private/:user_id finds it; a non-UUID or a stranger answers null', async () => {
       const find = (who: RegisteredUser, other: string) =>
         request(t.url)
@@ -467,6 +494,11 @@ describe('encrypted conversations (the newest web client)', () => {
       await sleep(20);
     }
     throw new Error(`no new_conversation for ${client.user.email}`);
+  }
+
+  async function waitForCount(client: EncryptedClient, count: number) {
+    for (let i = 0; i < 200 && client.received.length < count; i++) await sleep(20);
+    expect(client.received.length).toBe(count);
   }
 
   async function history(user: RegisteredUser, conversationId: string, size: number) {

@@ -87,8 +87,11 @@ const READ_SELECT = `
  */
 @Injectable()
 export class EncryptedMessagesService {
-  /** Sends and edits run one at a time on a node: delivery order is the stored order. */
-  private tail: Promise<unknown> = Promise.resolve();
+  /**
+   * Sends and edits of one conversation run one at a time on a node, so that its members get
+   * them in the stored order (what `last_seen_id` recovery relies on); conversations run apart.
+   */
+  private readonly tails = new Map<string, Promise<unknown>>();
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -108,7 +111,7 @@ export class EncryptedMessagesService {
     clientMsgId: string | null,
     deliver: (group: StoredGroup) => void,
   ): Promise<StoredGroup | undefined> {
-    return this.serial(async () => {
+    return this.serial(conversationId, async () => {
       let stored: StoredGroup | undefined;
       try {
         stored = await this.db.transaction((manager) =>
@@ -135,7 +138,7 @@ export class EncryptedMessagesService {
     ciphertexts: Ciphertexts,
     deliver: (group: StoredGroup) => void,
   ): Promise<StoredGroup> {
-    return this.serial(async () => {
+    return this.serial(conversationId, async () => {
       const edited = await this.db.transaction(async (manager) => {
         const group = await this.own(manager, conversationId, userId, groupId);
         const recipients = await manager.query<Array<{ recipient_id: string }>>(
@@ -318,9 +321,13 @@ export class EncryptedMessagesService {
     return group;
   }
 
-  private serial<T>(task: () => Promise<T>): Promise<T> {
-    const run = this.tail.then(task, task);
-    this.tail = run.catch(() => undefined);
+  private serial<T>(conversationId: string, task: () => Promise<T>): Promise<T> {
+    const run = (this.tails.get(conversationId) ?? Promise.resolve()).then(task, task);
+    const tail = run.catch(() => undefined);
+    this.tails.set(conversationId, tail);
+    void tail.then(() => {
+      if (this.tails.get(conversationId) === tail) this.tails.delete(conversationId);
+    });
     return run;
   }
 }
