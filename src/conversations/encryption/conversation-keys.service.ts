@@ -6,10 +6,23 @@ import { ChatError } from '../chat-error.js';
 import { InvalidJwk, keyPair, type PrivateJwk, type PublicJwk } from './jwk-rules.js';
 import { KeyVault } from './key-vault.js';
 
-/** A key on the wire: the JWK plus `type` and `user_id` (spec Part B.5). */
-export type WireKey = ((PublicJwk & { type: 'public' }) | (PrivateJwk & { type: 'private' })) & {
-  user_id: string;
-};
+/** The private members, null in a public key on the wire (as the original server sent them). */
+const NO_PRIVATE_MEMBERS = { d: null, dp: null, dq: null, p: null, q: null, qi: null } as const;
+
+/**
+ * A key on the wire: the JWK plus `type` and `user_id` (spec Part B.5). A public key has the
+ * private members as null (the client drops nulls before importing), never their values.
+ */
+export type WireKey = (
+  (PublicJwk & typeof NO_PRIVATE_MEMBERS & { type: 'public' }) | (PrivateJwk & { type: 'private' })
+) & { user_id: string };
+
+const wirePublic = (jwk: PublicJwk, userId: string): WireKey => ({
+  ...jwk,
+  ...NO_PRIVATE_MEMBERS,
+  type: 'public',
+  user_id: userId,
+});
 
 /** The keys a member sees when joining an encrypted conversation. */
 export interface JoinKeys {
@@ -70,7 +83,7 @@ export class ConversationKeysService {
       if (isUniqueViolation(error)) throw new ChatError('keys_already_set');
       throw error;
     }
-    return { ...keys.publicKey, type: 'public', user_id: userId };
+    return wirePublic(keys.publicKey, userId);
   }
 
   /** The current members' public keys and the caller's private key (opened from the vault). */
@@ -89,7 +102,7 @@ export class ConversationKeysService {
     );
     const keys: JoinKeys = { public_keys: {}, private_key: null };
     for (const row of rows) {
-      keys.public_keys[row.user_id] = { ...row.public_key, type: 'public', user_id: row.user_id };
+      keys.public_keys[row.user_id] = wirePublic(row.public_key, row.user_id);
       if (row.private_key_sealed !== null) keys.private_key = this.open(row, conversationId);
     }
     return keys;
