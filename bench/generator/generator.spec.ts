@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import type { RunningPeer } from '../peers/main-guard.js';
 import { start as startSocketIo } from '../peers/socketio-server.js';
+import { start as startUws } from '../peers/uws-server.js';
 import { start as startWs } from '../peers/ws-server.js';
 import type { Result } from './result.js';
 
@@ -37,11 +38,12 @@ function generator(
 describe('generator', () => {
   let ws: RunningPeer;
   let socketIo: RunningPeer;
+  let uws: RunningPeer;
   beforeAll(async () => {
-    [ws, socketIo] = await Promise.all([startWs(0), startSocketIo(0)]);
+    [ws, socketIo, uws] = await Promise.all([startWs(0), startSocketIo(0), startUws(0)]);
   });
   afterAll(async () => {
-    await Promise.all([ws.close(), socketIo.close()]);
+    await Promise.all([ws.close(), socketIo.close(), uws.close()]);
   });
 
   const fanout = ['--workload', 'fanout', '--sockets', '5', '--rate', '20', '--duration-ms', '500'];
@@ -49,6 +51,7 @@ describe('generator', () => {
   it.each([
     ['ws', () => ws.port],
     ['socketio', () => socketIo.port],
+    ['uws', () => uws.port],
   ])('fans out against the %s peer: everything delivered, in order', async (target, port) => {
     const url = `http://127.0.0.1:${port()}`;
     const { code, lines } = await generator(['--target', target, '--url', url, ...fanout]);
@@ -106,6 +109,22 @@ describe('generator', () => {
     expect(lines[0]).toMatchObject({ prepared: true, sockets: 20 });
     expect(readyAtMs).toBeGreaterThan(goAtMs);
     expect(lines[2].result).toMatchObject({ workload: 'idle', sockets: 20, disconnects: 0 });
+  });
+
+  it.each([
+    ['ws', () => ws.port],
+    ['socketio', () => socketIo.port],
+    ['uws', () => uws.port],
+  ])('storms the %s peer: every socket connected and counted', async (target, port) => {
+    const url = `http://127.0.0.1:${port()}`;
+    const args = ['--target', target, '--workload', 'storm', '--url', url, '--sockets', '200'];
+    const { code, lines } = await generator([...args, '--batch-size', '100']);
+    expect(code).toBe(0);
+    expect(lines.map((l) => Object.keys(l)[0])).toEqual(['ready', 'result']);
+    const result = lines[1].result as Result;
+    expect(result.storm).toMatchObject({ sockets: 200, joined: 200, failed: 0, window: 100 });
+    expect(result.storm!.perSocketMs.n).toBe(200);
+    expect(result.storm!.stormMs).toBeGreaterThanOrEqual(result.storm!.perSocketMs.max!);
   });
 
   it('says what is wrong with its options on stdout too', async () => {

@@ -147,4 +147,51 @@ describe('parseOptions', () => {
     ];
     for (const argv of bad) expect(() => parseOptions(argv)).toThrow(OptionsError);
   });
+
+  it('reads the storm and chat probe flags, and refuses them where they do not apply', () => {
+    const storm = ['--target', 'nestling', '--workload', 'storm', '--url', 'http://h'];
+    expect(parseOptions([...storm, '--sockets', '50'])).toMatchObject({
+      rate: 0,
+      presenceShare: 0,
+      players: 50,
+      awaitGo: false,
+    });
+    const shared = parseOptions([
+      ...storm, '--sockets', '50', '--presence-share', '0.1', '--players-file', '/tmp/p.json',
+      '--players', '10000', '--await-go', '1',
+    ]); // prettier-ignore
+    expect(shared).toMatchObject({
+      presenceShare: 0.1,
+      playersFile: '/tmp/p.json',
+      players: 10_000,
+      awaitGo: true,
+    });
+    const probe = ['--target', 'nestling', '--workload', 'chatprobe', '--url', 'http://h'];
+    expect(parseOptions(probe)).toMatchObject({
+      sockets: 1000,
+      steps: [1000, 2000, 3000, 5000, 7000, 10_000],
+      stepMs: 4000,
+      maxP99Ms: 50,
+      rate: 1000,
+    });
+    expect(parseOptions([...probe, '--steps', '10,20', '--step-ms', '500'])).toMatchObject({
+      steps: [10, 20],
+      stepMs: 500,
+      rate: 10,
+    });
+    const uws = ['--target', 'uws', '--workload', 'storm', '--url', 'http://h', '--sockets', '5'];
+    expect(parseOptions(uws).target).toBe('uws');
+    for (const argv of [
+      [...storm, '--sockets', '5', '--presence-share', '1.5'],
+      [...storm, '--sockets', '5', '--presence-share', 'x'],
+      [...uws, '--presence-share', '0.1'],
+      [...uws, '--players-file', 'f'],
+      [...probe, '--steps', '10,0'],
+      [...probe, '--max-p99-ms', '0'],
+      [...storm, '--sockets', '5', '--steps', '10'],
+      ['--target', 'ws', '--workload', 'chatprobe', '--url', 'http://h'],
+    ]) {
+      expect(() => parseOptions(argv)).toThrow(OptionsError);
+    }
+  });
 });

@@ -365,16 +365,31 @@ describe('scaleIdleToBudget', () => {
   });
 
   it('keeps 5,000 in a normal full run: the full idle phase with the time a full run leaves', () => {
-    const full = planPhases({
+    const all = planPhases({
       quick: false,
-      targets: ['nestling'],
-      workloads: ['idle'],
-      profile: false,
-    })[0];
+      targets: ['nestling', 'ws', 'socketio', 'uws'],
+      workloads: [
+        'fanout',
+        'crossnode',
+        'saturation',
+        'storm',
+        'idle',
+        'chat',
+        'chatprobe',
+        'poisoned',
+      ],
+      profile: true,
+    });
+    const at = all.findIndex((p) => p.id === 'nestling/idle');
+    const full = all[at];
     expect(full.sockets).toBe(5000);
-    // The phases before it (fan-outs, cross-node fan-outs, saturation, chat, poisoned chat, the
-    // peers' idle phases) are expected to take about 340 s of the default budget.
-    const available = DEFAULT_BUDGET_S.full * 1000 - 340_000;
+    // Every phase before it as estimated (the storm's joins as slow as every socket tracked in
+    // presence makes them), and the one after it, leave it room for its 5,000 sockets.
+    const sum = (list: PhaseSpec[]) => list.reduce((t, p) => t + estimateMs(p), 0);
+    const before = sum(all.slice(0, at));
+    const later = sum(all.slice(at + 1));
+    expect(before + estimateMs(full) + later).toBeLessThan(DEFAULT_BUDGET_S.full * 1000);
+    const available = DEFAULT_BUDGET_S.full * 1000 - before - later;
     expect(scaleIdleToBudget(full, asModelled, available)).toBe(full);
     expect(fitToBudget(full, available, 0).readyTimeoutMs).toBeGreaterThan(
       1.1 * nestlingSetupMs(5000),
@@ -451,6 +466,49 @@ describe('runPhase (fake peer and generator)', () => {
     expect(outcome.server?.baselineGcRssKb).toBeUndefined();
     expect(outcome.server?.idleGcRssKb).toBeUndefined();
   }, 30_000);
+
+  it('storm: players file and baseline after `prepared`, then `go`, its CPU and peak RSS to `ready`', async () => {
+    const ctx = context();
+    const file = path.join(ctx.dataDir, 'players.json');
+    const storm: PhaseSpec = {
+      ...spec('idle'),
+      id: 'ws/storm@10',
+      workload: 'storm',
+      generatorWorkload: 'storm',
+      extraArgs: ['--batch-size', '500', '--presence-share', '0.1'],
+    };
+    const outcome = await runPhase(storm, { ...ctx, players: { file, count: 25 } });
+    expect(outcome.error).toBeUndefined();
+    expect(outcome.prepared).toMatchObject({ prepared: true });
+    expect(outcome.result?.storm).toMatchObject({ joined: 10, window: 500, presenceShare: 0.1 });
+    const server = outcome.server!;
+    expect(server.baselineRssKb).toBeGreaterThan(10_000);
+    expect(server.stormCpuUs).toBeGreaterThanOrEqual(0);
+    expect(server.stormWindowMs).toBeGreaterThanOrEqual(150);
+    expect(server.stormPeakRssKb).toBeGreaterThan(10_000);
+    // Only Nestling's phases get the players file.
+    expect(fs.existsSync(file)).toBe(false);
+    expect(gone(server.pid)).toBe(true);
+  }, 20_000);
+
+  it('chat probe: the server and database CPU of each step, between its lines', async () => {
+    const probe: PhaseSpec = {
+      ...spec('fanout'),
+      id: 'ws/chatprobe',
+      workload: 'chatprobe',
+      generatorWorkload: 'chatprobe',
+      steps: [100, 200, 400],
+      extraArgs: ['--steps', '100,200,400', '--step-ms', '300'],
+    };
+    const outcome = await runPhase(probe, context());
+    expect(outcome.error).toBeUndefined();
+    expect(outcome.result?.probe).toHaveLength(2);
+    expect(outcome.stepCpu).toHaveLength(2);
+    for (const step of outcome.stepCpu!) {
+      expect(step.windowMs).toBeGreaterThanOrEqual(250);
+      expect(step.serverCpuUs).toBeGreaterThanOrEqual(0);
+    }
+  }, 20_000);
 
   it('records a generator error and still stops the server', async () => {
     const outcome = await runPhase(spec('chat'), context());

@@ -26,7 +26,7 @@ const passing = [
   outcome('ws', 'idle', {
     sockets: 5000,
     baselineKb: 50_000,
-    idleKb: 100_000,
+    idleKb: 90_000,
     baselineGcKb: 40_000,
     idleGcKb: 60_000,
   }),
@@ -34,7 +34,7 @@ const passing = [
   outcome('nestling', 'idle', {
     sockets: 5000,
     baselineKb: 80_000,
-    idleKb: 140_000,
+    idleKb: 120_000,
     baselineGcKb: 60_000,
     idleGcKb: 110_000,
     prepareMs: 1500,
@@ -43,7 +43,7 @@ const passing = [
   noPresenceIdle({
     sockets: 5000,
     baselineKb: 80_000,
-    idleKb: 110_000,
+    idleKb: 90_000,
     baselineGcKb: 60_000,
     idleGcKb: 75_000,
   }),
@@ -227,9 +227,9 @@ describe('targets', () => {
     );
     expect(checkTargets([toRow(overAfterGc)]).find((c) => c.id === 'idle-kb')).toMatchObject({
       status: 'miss',
-      measured: '30.0 KB settled, no GC (after a full GC: 20.0 KB, not judged)',
+      measured: '40.0 KB settled, no GC (after a full GC: 20.0 KB, not judged)',
     });
-    // Without presence the limit is 8 KB: 10 KB settled misses even though 4 KB after GC.
+    // Without presence the limit is 8 KB: 12 KB settled misses even though 4 KB after GC.
     const bare = noPresenceIdle({
       sockets: 5000,
       baselineKb: 50_000,
@@ -239,7 +239,7 @@ describe('targets', () => {
     });
     expect(checkTargets([toRow(bare)]).find((c) => c.id === 'idle-kb-nopresence')).toMatchObject({
       status: 'miss',
-      value: 10,
+      value: 12,
       threshold: 8,
     });
   });
@@ -502,9 +502,9 @@ describe('the Markdown report', () => {
       '8.32 (4.16 sys)',
       '`node dist/bench/peers/<peer>.js`',
       '## Idle joined sockets: 5,000 sockets',
-      '| Nestling, every socket asking for presence | 5,000 | 12.0 | 10.0 | 78.1 | 136.7 | 58.6 | 107.4 | 100.0 | 2.0 |',
+      '| Nestling, every socket asking for presence | 5,000 | 12.0 | 10.0 | 78.1 | 117.2 | 58.6 | 107.4 | 100.0 | 2.0 |',
       '| Nestling, no socket asking for presence | 5,000 | 6.0 | 3.0 |',
-      '| plain ws | 5,000 | 10.0 | 4.0 | 48.8 | 97.7 | 39.1 | 58.6 | 100.0 | 2.0 |',
+      '| plain ws | 5,000 | 10.0 | 4.0 | 48.8 | 87.9 | 39.1 | 58.6 | 100.0 | 2.0 |',
       'KB per socket (settled, no GC: judged)',
       'KB per socket (after full GC)',
       '`HeapProfiler.collectGarbage` twice',

@@ -91,7 +91,10 @@ export interface Row {
   setupCpuPercent?: number;
   /** Idle sockets held (the generator's `ready.sockets`). */
   joined?: number;
-  /** Idle: (settled RSS with the sockets − settled RSS before) ÷ sockets, no GC forced. */
+  /**
+   * Idle: (settled RSS with the sockets, no GC forced − RSS before them) ÷ sockets, the "before"
+   * read right after the forced GC that precedes `go` (the settled one when none could be forced).
+   */
   kbPerIdleSocket?: number;
   /** Idle: the same after a full GC each time: what the ≤ 15 KB target is judged on. */
   kbPerIdleSocketAfterGc?: number;
@@ -235,7 +238,14 @@ export function toRow(outcome: PhaseOutcome): Row {
       row.joined = joined;
       return joined > 0 ? (after - before) / joined : undefined;
     };
-    row.kbPerIdleSocket = perSocket(server.baselineRssKb, server.idleRssKb);
+    // The sockets start from the state after the baseline's forced GC (it comes right before
+    // `go`): the settled figure counts from there too, else from the settled baseline (no GC
+    // could be forced). From the pre-GC baseline it would leave out the start-up and set-up
+    // garbage that GC returned, and could even go negative.
+    row.kbPerIdleSocket = perSocket(
+      server.baselineGcRssKb ?? server.baselineRssKb,
+      server.idleRssKb,
+    );
     row.kbPerIdleSocketAfterGc = perSocket(server.baselineGcRssKb, server.idleGcRssKb);
   }
   return row;
@@ -593,7 +603,11 @@ export function idleMethod(phases: readonly PhaseOutcome[]): string {
     'The orchestrator then lets it connect and join every socket and reads the RSS again once ' +
     'it reports `ready`. Each of the two readings is taken twice: settled, without GC ' +
     `(${wait}the minimum of ${settled.count} samples ${settled.gapMs} ms apart), and right ` +
-    'after a full garbage collection forced from outside through the V8 inspector: every ' +
+    'after a full garbage collection forced from outside through the V8 inspector. The forced ' +
+    'GC of the baseline comes right before `go`, so the sockets start from that state, and ' +
+    'both per-socket figures count from the after-GC baseline (the settled figure is the ' +
+    'settled RSS with the sockets minus it; from the settled baseline, taken before that GC, it ' +
+    'would leave out the start-up garbage the GC returned). Every ' +
     'server, Nestling and the three peers alike, runs its idle phase (and only that phase, so no ' +
     'CPU figure is affected) under `node --inspect=127.0.0.1:<port>`, and the orchestrator sends ' +
     `\`HeapProfiler.collectGarbage\` ${timesWord(afterGc.rounds)}, ` +

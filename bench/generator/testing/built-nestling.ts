@@ -33,6 +33,7 @@ export function startGeneratorCli(args: string[]): ManagedProcess {
     nodeArgs: ['--import', 'tsx', 'bench/generator/main.ts', ...args],
     env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'production' },
     cwd: repoRoot,
+    stdin: true, // `go` and `stop` (storm, idle)
   });
 }
 

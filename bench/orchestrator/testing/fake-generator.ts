@@ -1,6 +1,8 @@
 // A stand-in for bench/generator/main.ts speaking its stdout protocol: `ready`, then `result`
 // (idle: after `stop` on stdin; with `--await-go 1`, `prepared` first and `ready` only after `go`
-// on stdin). `--workload chat` prints an error line instead.
+// on stdin; storm: `prepared`, then on `go` its `ready` and result; chatprobe: `ready`, then two
+// steps' `stepStart`/`stepDone` lines, the second failing). `--workload chat` prints an error line
+// instead.
 import { parseArgs } from 'node:util';
 
 const { values } = parseArgs({
@@ -13,6 +15,14 @@ const { values } = parseArgs({
     'duration-ms': { type: 'string' },
     'payload-bytes': { type: 'string' },
     'await-go': { type: 'string' },
+    'batch-size': { type: 'string' },
+    'presence-share': { type: 'string' },
+    'players-file': { type: 'string' },
+    players: { type: 'string' },
+    'warmup-ms': { type: 'string' },
+    steps: { type: 'string' },
+    'step-ms': { type: 'string' },
+    'max-p99-ms': { type: 'string' },
   },
 });
 const emit = (line: object) => process.stdout.write(`${JSON.stringify(line)}\n`);
@@ -29,7 +39,7 @@ if (response.status !== 200) throw new Error(`server answered ${response.status}
 const ready = () =>
   emit({ ready: true, target: values.target, workload: values.workload, sockets });
 
-const finish = () => {
+const finish = (more: object = {}) => {
   const sent = Math.round((rate * durationMs) / 1000);
   const delivered = sent * sockets;
   emit({
@@ -51,12 +61,58 @@ const finish = () => {
       latencyMs: { p50: 1, p95: 2, p99: 3, max: 4 },
       generatorCpuMs: 10,
       generatorCpuPercent: 5,
+      ...more,
     },
   });
   process.exit(0);
 };
 
-if (values.workload === 'idle') {
+if (values.workload === 'storm') {
+  // `prepared` (writing the players file it was given, as the real one does), then on `go` the
+  // storm's `ready` with its summary, then the result at once.
+  if (values['players-file']) {
+    const ids = Array.from({ length: Number(values.players) }, (_, i) => `p${i}`);
+    (await import('node:fs')).writeFileSync(values['players-file'], JSON.stringify(ids));
+  }
+  emit({ prepared: true, sockets });
+  process.stdin.setEncoding('utf8');
+  let text = '';
+  process.stdin.on('data', (chunk: string) => {
+    text += chunk;
+    if (!text.split('\n').includes('go')) return;
+    process.stdin.removeAllListeners('data');
+    setTimeout(() => {
+      const storm = {
+        sockets,
+        joined: sockets,
+        failed: 0,
+        retries: 0,
+        presenceAsked: 0,
+        presenceShare: Number(values['presence-share'] ?? 0),
+        window: Number(values['batch-size']),
+        stormMs: 200,
+        perSocketMs: { n: sockets, p50: 1, p95: 2, p99: 3, max: 4 },
+        errors: [],
+      };
+      emit({ ready: true, target: values.target, workload: 'storm', sockets, storm });
+      finish({ storm });
+    }, 200);
+  });
+} else if (values.workload === 'chatprobe') {
+  // `ready`, then each step's `stepStart` and `stepDone` 300 ms apart, the second step failing.
+  ready();
+  const steps = (values.steps ?? '').split(',').map(Number);
+  const probe: object[] = [];
+  for (const [index, stepRate] of steps.entries()) {
+    emit({ stepStart: index, rate: stepRate });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const passed = index === 0;
+    probe.push({ rate: stepRate, passed, failures: passed ? [] : ['p99 80 ms > 50 ms'] });
+    emit({ stepDone: index, rate: stepRate, passed });
+    if (!passed) break;
+  }
+  finish({ probe });
+} else if (values.workload === 'idle') {
   const awaitGo = values['await-go'] === '1';
   let text = '';
   let going = false;
@@ -69,10 +125,10 @@ if (values.workload === 'idle') {
     }
     if (text.split('\n').includes('stop')) finish();
   });
-  process.stdin.on('end', finish);
+  process.stdin.on('end', () => finish());
   if (awaitGo) emit({ prepared: true, sockets });
   else ready();
 } else {
   ready();
-  setTimeout(finish, durationMs);
+  setTimeout(() => finish(), durationMs);
 }
