@@ -11,8 +11,11 @@ export const NOTIFICATION_TOPICS = ['notifications', 'notifications:scans'] as c
  */
 @Injectable()
 export class NotificationsService {
-  /** Player id → sockets with a joined notifications channel → channels on that socket. */
-  private readonly sockets = new Map<string, Map<SocketInfo, number>>();
+  /**
+   * Player id → the sockets of its joined notifications channels, one entry per channel (a
+   * socket joined to both topics is there twice). An array, not a Map: most players have one.
+   */
+  private readonly sockets = new Map<string, SocketInfo[]>();
 
   constructor(private readonly realtime: RealtimeEndpoint) {}
 
@@ -20,20 +23,23 @@ export class NotificationsService {
   notifyPlayer(playerId: string, message: string): number {
     const payload = { user_id: playerId, message };
     for (const topic of NOTIFICATION_TOPICS) this.realtime.broadcast(topic, 'msg', payload);
-    return this.sockets.get(playerId)?.size ?? 0;
+    const sockets = this.sockets.get(playerId);
+    return sockets === undefined ? 0 : new Set(sockets).size;
   }
 
   /** Remembers a joined notifications channel until it ends. */
   register(playerId: string, ctx: ChannelContext): void {
-    let sockets = this.sockets.get(playerId);
-    if (!sockets) this.sockets.set(playerId, (sockets = new Map<SocketInfo, number>()));
-    sockets.set(ctx.socket, (sockets.get(ctx.socket) ?? 0) + 1);
-    ctx.onTerminate(() => {
-      const left = (sockets.get(ctx.socket) ?? 1) - 1;
-      if (left > 0) sockets.set(ctx.socket, left);
-      else sockets.delete(ctx.socket);
-      if (sockets.size === 0 && this.sockets.get(playerId) === sockets)
-        this.sockets.delete(playerId);
-    });
+    const sockets = this.sockets.get(playerId);
+    if (sockets === undefined) this.sockets.set(playerId, [ctx.socket]);
+    else sockets.push(ctx.socket);
+    ctx.onTerminate(() => this.unregister(playerId, ctx.socket));
+  }
+
+  private unregister(playerId: string, socket: SocketInfo): void {
+    const sockets = this.sockets.get(playerId);
+    if (sockets === undefined) return;
+    const at = sockets.indexOf(socket);
+    if (at >= 0) sockets.splice(at, 1);
+    if (sockets.length === 0) this.sockets.delete(playerId);
   }
 }

@@ -26,8 +26,7 @@ export interface ChannelOps {
  * the join params, the socket's principal, state, and the ways to talk to clients.
  */
 export class ChannelContext<P = unknown> {
-  /** State of this channel incarnation (Phoenix's assigns). */
-  readonly assigns = new Map<string, unknown>();
+  private ownAssigns: Map<string, unknown> | undefined;
 
   constructor(
     readonly topic: string,
@@ -36,6 +35,11 @@ export class ChannelContext<P = unknown> {
     readonly socket: SocketInfo<P>,
     private readonly ops: ChannelOps,
   ) {}
+
+  /** State of this channel incarnation (Phoenix's assigns); made on first use. */
+  get assigns(): Map<string, unknown> {
+    return (this.ownAssigns ??= new Map());
+  }
 
   get principal(): P {
     return this.socket.principal;

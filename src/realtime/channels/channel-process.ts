@@ -40,15 +40,16 @@ export class ChannelProcess implements Subscriber, ChannelOps {
   readonly ctx: ChannelContext;
   private state: 'joining' | 'joined' | 'closed' = 'joining';
   /** Pushes made while the join handler runs; sent after the join reply. */
-  private pending: Message[] = [];
-  private readonly inbox: Array<() => Promise<void>> = [];
+  private pending: Message[] | undefined;
+  /** Events waiting for the handler (made on first use: most channels of a crowd stay idle). */
+  private inbox: Array<() => Promise<void>> | undefined;
   private running = false;
   private closeRequested = false;
-  private readonly terminators: Array<(reason: TerminateReason) => void> = [];
+  private terminators: Array<(reason: TerminateReason) => void> | undefined;
   /** Set while a handler runs: callbacks to run after its reply. */
   private replyFollowers: Array<() => void> | undefined;
   /** Broadcast events this client is not sent (`ctx.mute`); undefined for most channels. */
-  private muted: Set<string> | undefined;
+  private muted: string[] | undefined;
 
   constructor(
     private readonly host: ChannelHost,
@@ -93,8 +94,8 @@ export class ChannelProcess implements Subscriber, ChannelOps {
     if (this.state !== 'joining') return;
     this.state = 'joined';
     const pending = this.pending;
-    this.pending = [];
-    for (const message of pending) this.host.send(message);
+    this.pending = undefined;
+    if (pending !== undefined) for (const message of pending) this.host.send(message);
     if (this.closeRequested) this.schedule(async () => this.closeGracefully('close'));
   }
 
@@ -172,7 +173,7 @@ export class ChannelProcess implements Subscriber, ChannelOps {
     assertPayload(payload);
     if (this.state === 'closed') return;
     const message = { joinRef: this.pushJoinRef, ref: null, topic: this.topic, event, payload };
-    if (this.state === 'joining') this.pending.push(message);
+    if (this.state === 'joining') (this.pending ??= []).push(message);
     else this.host.send(message);
   }
 
@@ -200,17 +201,18 @@ export class ChannelProcess implements Subscriber, ChannelOps {
 
   onTerminate(callback: (reason: TerminateReason) => void): void {
     if (this.state === 'closed') callback('close');
-    else this.terminators.push(callback);
+    else (this.terminators ??= []).push(callback);
   }
 
   mute(event: string): void {
-    (this.muted ??= new Set()).add(event);
+    if (this.muted === undefined) this.muted = [event];
+    else if (!this.muted.includes(event)) this.muted.push(event);
   }
 
   /** A broadcast on the topic: written as is, or through the channel's outgoing hook. */
   deliver(broadcast: Broadcast): void {
     if (this.state !== 'joined') return;
-    if (this.muted !== undefined && this.muted.has(broadcast.event)) return;
+    if (this.muted !== undefined && this.muted.includes(broadcast.event)) return;
     const hook = this.definition.handlers.outgoing.get(broadcast.event);
     if (hook === undefined) {
       this.host.write(broadcast.frameFor(this.host.serializer));
@@ -290,11 +292,13 @@ export class ChannelProcess implements Subscriber, ChannelOps {
   private end(reason: TerminateReason, runTerminateHook: boolean): void {
     if (this.state === 'closed') return;
     this.state = 'closed';
-    this.inbox.length = 0;
-    this.pending = [];
+    this.inbox = undefined;
+    this.pending = undefined;
     this.host.pubsub.unsubscribe(this.topic, this);
     this.host.removeChannel(this);
-    for (const callback of this.terminators.splice(0)) {
+    const terminators = this.terminators ?? [];
+    this.terminators = undefined;
+    for (const callback of terminators) {
       try {
         callback(reason);
       } catch (err) {
@@ -313,15 +317,15 @@ export class ChannelProcess implements Subscriber, ChannelOps {
 
   private schedule(job: () => Promise<void>): void {
     if (this.state === 'closed') return;
-    this.inbox.push(job);
+    (this.inbox ??= []).push(job);
     if (!this.running) void this.drain();
   }
 
   private async drain(): Promise<void> {
     this.running = true;
     try {
-      while (this.inbox.length > 0 && this.state !== 'closed') {
-        const job = this.inbox.shift()!;
+      let job: (() => Promise<void>) | undefined;
+      while (this.state !== 'closed' && (job = this.inbox?.shift()) !== undefined) {
         try {
           await job();
         } catch (err) {

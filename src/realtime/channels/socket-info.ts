@@ -1,7 +1,6 @@
 /** Facts about one connection, shared by all its channels. */
 export class SocketInfo<P = unknown> {
-  /** Per-socket state any channel may read and write (Phoenix's socket assigns). */
-  readonly assigns = new Map<string, unknown>();
+  private ownAssigns: Map<string, unknown> | undefined;
 
   constructor(
     /** What the authenticator accepted: a user, a player, … */
@@ -12,4 +11,9 @@ export class SocketInfo<P = unknown> {
     readonly transport: 'websocket' | 'longpoll',
     readonly remoteAddress: string,
   ) {}
+
+  /** Per-socket state any channel may read and write (Phoenix's socket assigns); made on use. */
+  get assigns(): Map<string, unknown> {
+    return (this.ownAssigns ??= new Map());
+  }
 }

@@ -46,6 +46,34 @@ describe('LocalPubSub', () => {
     expect(Buffer.isBuffer(subscribers[0].frames[0].data)).toBe(true);
   });
 
+  it('keeps a lone subscriber, a second, and back to one, as one set of subscribers', () => {
+    const pubsub = new LocalPubSub();
+    const serializer = new CountingSerializer('2.0.0');
+    const [a, b] = [new Recorder(serializer), new Recorder(serializer)];
+    pubsub.subscribe('phx_socket_id:1', a);
+    pubsub.subscribe('phx_socket_id:1', a); // twice: still one
+    expect(pubsub.localSubscriberCount('phx_socket_id:1')).toBe(1);
+    pubsub.broadcast('phx_socket_id:1', 'disconnect', {});
+    pubsub.broadcast('phx_socket_id:1', 'disconnect', {}, a); // from the lone one: nobody
+    expect([a.frames.length, b.frames.length]).toEqual([1, 0]);
+
+    pubsub.subscribe('phx_socket_id:1', b);
+    expect(pubsub.localSubscriberCount('phx_socket_id:1')).toBe(2);
+    pubsub.broadcast('phx_socket_id:1', 'disconnect', {});
+    expect([a.frames.length, b.frames.length]).toEqual([2, 1]);
+
+    pubsub.unsubscribe('phx_socket_id:1', a);
+    pubsub.unsubscribe('phx_socket_id:1', a); // not subscribed any more: no effect
+    expect(pubsub.localSubscriberCount('phx_socket_id:1')).toBe(1);
+    pubsub.broadcast('phx_socket_id:1', 'disconnect', {});
+    expect([a.frames.length, b.frames.length]).toEqual([2, 2]);
+    pubsub.unsubscribe('phx_socket_id:1', a); // someone else's topic: b stays
+    expect(pubsub.localSubscriberCount('phx_socket_id:1')).toBe(1);
+    pubsub.unsubscribe('phx_socket_id:1', b);
+    expect(pubsub.localSubscriberCount('phx_socket_id:1')).toBe(0);
+    expect(pubsub.busiestTopics(10)).toEqual([]);
+  });
+
   it('skips the sender on broadcast-from, and only the topic subscribers receive', () => {
     const pubsub = new LocalPubSub();
     const serializer = new CountingSerializer('2.0.0');

@@ -59,14 +59,13 @@ const CONNECTION_LOST = 1006;
  * One client connection (Phoenix's socket process): decodes frames, answers heartbeats, routes
  * joins, leaves and events to its channels, and writes what they send.
  */
-export class Connection implements ChannelHost {
+export class Connection implements ChannelHost, Subscriber {
   /** Last time a frame (or ping) arrived, for the shared idle sweep. */
   lastSeen = Date.now();
   private readonly channels = new Map<string, ChannelProcess>();
   /** Frames that arrived while a join handler runs (they wait, as in Phoenix's socket process). */
   private held: Message[] | undefined;
   private ended = false;
-  private readonly idSubscriber: Subscriber | undefined;
 
   constructor(
     private readonly transport: Transport,
@@ -74,10 +73,8 @@ export class Connection implements ChannelHost {
     readonly socket: SocketInfo,
     private readonly deps: ConnectionDeps,
   ) {
-    if (socket.id !== undefined) {
-      this.idSubscriber = { deliver: (b: Broadcast) => this.onIdBroadcast(b) };
-      deps.pubsub.subscribe(socketIdTopic(socket.id), this.idSubscriber);
-    }
+    // The connection itself subscribes to its socket id's topic (`deliver`).
+    if (socket.id !== undefined) deps.pubsub.subscribe(socketIdTopic(socket.id), this);
   }
 
   get pubsub(): PubSub {
@@ -280,7 +277,8 @@ export class Connection implements ChannelHost {
     this.send({ joinRef, ref, topic, event: PHX.reply, payload: { status, response } });
   }
 
-  private onIdBroadcast(broadcast: Broadcast): void {
+  /** A broadcast to this socket's id (`RealtimeEndpoint.disconnect`). */
+  deliver(broadcast: Broadcast): void {
     if (broadcast.event === 'disconnect') this.close(1001, 'disconnected', 'disconnect');
   }
 
@@ -306,8 +304,8 @@ export class Connection implements ChannelHost {
     this.held = undefined;
     for (const channel of [...this.channels.values()]) channel.kill(reason);
     this.channels.clear();
-    if (this.idSubscriber !== undefined && this.socket.id !== undefined) {
-      this.deps.pubsub.unsubscribe(socketIdTopic(this.socket.id), this.idSubscriber);
+    if (this.socket.id !== undefined) {
+      this.deps.pubsub.unsubscribe(socketIdTopic(this.socket.id), this);
     }
     this.deps.onClosed(this, code, closeReason);
   }

@@ -23,6 +23,11 @@ function rejectUpgrade(socket: Duplex, status: number): void {
   socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
 }
 
+/** One listener for every upgraded socket (no closure per connection). */
+function destroyOnError(this: Duplex): void {
+  this.destroy();
+}
+
 /**
  * The NestJS WebSocket adapter for Phoenix Channels, on `ws`, sharing the HTTP server's port.
  * A gateway's path (`/socket/websocket`) is served here: the handshake runs before the upgrade
@@ -73,7 +78,7 @@ export class PhoenixWsAdapter extends AbstractWsAdapter {
     this.upgradeAttached = true;
     const handshake = this.app.get(SocketHandshake);
     this.app.getHttpServer().on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-      socket.on('error', () => socket.destroy());
+      socket.on('error', destroyOnError);
       void this.upgrade(handshake, req, socket, head);
     });
   }
@@ -107,7 +112,10 @@ export class PhoenixWsAdapter extends AbstractWsAdapter {
       if (!isAccepted(result)) return rejectUpgrade(socket, result.status); // logged by evaluate
       if (socket.destroyed) return;
       req[HANDSHAKE] = result;
-      server.handleUpgrade(req, socket, head, (ws) => server.emit('connection', ws, req));
+      server.handleUpgrade(req, socket, head, (ws) => {
+        socket.off('error', destroyOnError); // ws handles the socket's errors from here on
+        server.emit('connection', ws, req);
+      });
     } catch (error) {
       this.logger.error(`upgrade failed: ${error instanceof Error ? error.stack : String(error)}`);
       rejectUpgrade(socket, 400);

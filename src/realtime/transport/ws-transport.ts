@@ -4,6 +4,27 @@ import type { Frame } from './message.js';
 import type { Transport } from './transport.js';
 import type { WriteBatcher } from './write-batcher.js';
 
+const CONNECTION = Symbol('nestling:connection');
+type BoundWebSocket = WebSocket & { [CONNECTION]: Connection };
+const connectionOf = (ws: WebSocket): Connection => (ws as BoundWebSocket)[CONNECTION];
+
+function onMessage(this: WebSocket, data: Buffer, isBinary: boolean): void {
+  connectionOf(this).receive(data, isBinary);
+}
+
+function onPing(this: WebSocket): void {
+  connectionOf(this).touch();
+}
+
+function onClose(this: WebSocket, code: number): void {
+  connectionOf(this).transportClosed(code);
+}
+
+function onError(this: WebSocket, err: Error): void {
+  const connection = connectionOf(this);
+  connection.logger.debug(`socket error from ${connection.socket.remoteAddress}: ${err.message}`);
+}
+
 /** A WebSocket as a connection's transport; its events drive the connection. */
 export class WsTransport implements Transport {
   readonly binary = true;
@@ -22,16 +43,16 @@ export class WsTransport implements Transport {
     return this.ws.bufferedAmount;
   }
 
-  /** Routes the socket's frames, pings and close to `connection`. */
+  /**
+   * Routes the socket's frames, pings and close to `connection`. The listeners are shared by
+   * every socket (they find their connection on the WebSocket): no closures per connection.
+   */
   bind(connection: Connection): void {
-    this.ws.on('message', (data: Buffer, isBinary: boolean) => connection.receive(data, isBinary));
-    this.ws.on('ping', () => connection.touch());
-    this.ws.on('close', (code: number) => connection.transportClosed(code));
-    this.ws.on('error', (err) =>
-      connection.logger.debug(
-        `socket error from ${connection.socket.remoteAddress}: ${err.message}`,
-      ),
-    );
+    (this.ws as BoundWebSocket)[CONNECTION] = connection;
+    this.ws.on('message', onMessage);
+    this.ws.on('ping', onPing);
+    this.ws.on('close', onClose);
+    this.ws.on('error', onError);
   }
 
   write(frame: Frame, maxBufferedBytes: number): boolean {
