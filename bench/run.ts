@@ -247,6 +247,8 @@ async function main() {
       log(
         `${index + 1}/${phases.length} ${spec.id}: ${spec.sockets} sockets, rate ${spec.rate}, ${spec.durationMs} ms${cut}`,
       );
+      // `nest build` empties dist/ (deleteOutDir): compile the peers again if that happened.
+      if (spec.target !== 'nestling') ensurePeersBuilt(log);
       const outcome = await runPhase(spec, {
         pin: pinned,
         dataDir,

@@ -63,10 +63,10 @@ describe('the cross-node fan-out in the report', () => {
       /^## Cross-node fan-out \(Nestling only\): a publisher on node A, 1,000 subscribers on node B × 50 msgs\/s \(100 B\) = 50,000 deliveries\/s asked, 15 s\n/,
     );
     for (const line of [
-      '| one node (the fan-out above) | 50,000 | 750,000 / 750,000 | 0 | 0 | 0 | 0 | 2.0 | 5.0 | 14.0 | 20.0 | 9.00 (4.50 sys) | 40 | — | — | 100.0 | 40 |',
-      '| two nodes | 50,000 | 750,000 / 750,000 | 0 | 0 | 0 | 0 | 2.0 | 5.0 | 16.0 | 20.0 | 9.60 (4.80 sys) | 42 | 10 | 5 | 100.0 | 40 |',
-      '| two nodes (run 2) | 50,000 | 750,000 / 750,000 | 0 | 0 | 0 | 0 | 2.0 | 5.0 | 18.0 | 20.0 | 10.00 (5.00 sys) | 44 | — | — | 100.0 | 40 |',
-      '| two nodes, mean of 2 | 50,000 | 750,000 / 750,000 | 0 | 0 | 0 | 0 | 2.0 | 5.0 | 17.0 | 20.0 | 9.80 (4.90 sys) | 43 | 10 | 5 | 100.0 | 40 |',
+      '| one node (the fan-out above) | 50,000 | 750,000 / 750,000 | 0 | 0 | 0 | 0 | 750,000 | 2.0 | 5.0 | 14.0 | 20.0 | 9.00 (4.50 sys) | 40 | — | — | 100.0 | 40 |',
+      '| two nodes | 50,000 | 750,000 / 750,000 | 0 | 0 | 0 | 0 | 750,000 | 2.0 | 5.0 | 16.0 | 20.0 | 9.60 (4.80 sys) | 42 | 10 | 5 | 100.0 | 40 |',
+      '| two nodes (run 2) | 50,000 | 750,000 / 750,000 | 0 | 0 | 0 | 0 | 750,000 | 2.0 | 5.0 | 18.0 | 20.0 | 10.00 (5.00 sys) | 44 | — | — | 100.0 | 40 |',
+      '| two nodes, mean of 2 | 50,000 | 750,000 / 750,000 | 0 | 0 | 0 | 0 | 750,000 | 2.0 | 5.0 | 17.0 | 20.0 | 9.80 (4.90 sys) | 43 | 10 | 5 | 100.0 | 40 |',
       'On the receiving node, CPU per delivery: 1.09× (9.80 vs 9.00 µs; means of 2 and 1 runs) ' +
         '(target ≤ 1.15×: ✅ met). The p99 the bus adds: +3.0 ms (17.0 vs 14.0 ms; means of 2 ' +
         'and 1 runs) (target ≤ +5 ms: ✅ met).',

@@ -69,7 +69,8 @@ function runLabel(row: Row): string {
 function crossNodeTable(single: Row | undefined, rows: Row[]): string {
   const header = [
     'setup', 'delivered/s', 'delivered / expected', 'lost', 'dup', 'out of order', 'rejected',
-    'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'receiving node CPU µs/delivery',
+    'n (latency samples)', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms',
+    'receiving node CPU µs/delivery',
     'receiving node CPU %', 'node A CPU %', 'Redis CPU %', 'receiving node peak RSS MB',
     'generator CPU %',
   ]; // prettier-ignore
@@ -78,7 +79,7 @@ function crossNodeTable(single: Row | undefined, rows: Row[]): string {
     num(r.deliveredPerSec),
     `${num(r.delivered)} / ${num(r.expected)}`,
     num(r.lost), num(r.duplicated), num(r.outOfOrder), num(r.rejected),
-    num(r.p50, 1), num(r.p95, 1), num(r.p99, 1), num(r.max, 1),
+    num(r.latencyN), num(r.p50, 1), num(r.p95, 1), num(r.p99, 1), num(r.max, 1),
     r.cpuUsPerDelivery === undefined
       ? '—'
       : `${num(r.cpuUsPerDelivery, 2)} (${num(r.systemCpuUsPerDelivery, 2)} sys)`,

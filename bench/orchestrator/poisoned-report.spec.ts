@@ -39,8 +39,8 @@ describe('poisoned chat in the report', () => {
       /^## Poisoned chat \(Nestling only\): the chat's 200 conversations × 5 members at 1,000 msgs\/s, 10 s without, then 10 s with one user sending U\+0000 at 500 msgs\/s\n/,
     );
     for (const line of [
-      '| honest only | 10,000 | 10,000 | 998 | 0 | 0 | 50,000 / 50,000 | 0 | 4.0 | 8.0 | 15.0 | 30.0 | 30 | 20 | 20 |',
-      '| honest + poisoner | 10,000 | 10,000 | 990 | 0 | 0 | 50,000 / 50,000 | 0 | 4.0 | 8.0 | 16.0 | 32.0 | 35 | 20 | 20 |',
+      '| honest only | 10,000 | 10,000 | 998 | 0 | 0 | 50,000 / 50,000 | 0 | — | 4.0 | 8.0 | 15.0 | 30.0 | 30 | 20 | 20 |',
+      '| honest + poisoner | 10,000 | 10,000 | 990 | 0 | 0 | 50,000 / 50,000 | 0 | — | 4.0 | 8.0 | 16.0 | 32.0 | 35 | 20 | 20 |',
       '| 500 msgs/s | 5,000 | 0 | 5,000 (`invalid_payload` 5,000) | 0 | 0 | 0 |',
       'Honest throughput with the poisoner: 998 → 990 acknowledged msgs/s, a drop of 0.8% ' +
         '(target ≤ 10%: ✅ met); honest p99 15.0 → 16.0 ms.',
@@ -108,7 +108,7 @@ describe('poisoned chat in the report', () => {
     const unsplit: PhaseOutcome = { ...collapsed, windowCpu: undefined };
     const { section, misses } = report([unsplit]);
     expect(section).toContain(
-      '| honest only | 10,000 | 10,000 | 998 | 0 | 0 | 50,000 / 50,000 | 0 | 4.0 | 8.0 | 7.0 | 14.0 | — | — | 20 |',
+      '| honest only | 10,000 | 10,000 | 998 | 0 | 0 | 50,000 / 50,000 | 0 | — | 4.0 | 8.0 | 7.0 | 14.0 | — | — | 20 |',
     );
     expect(misses[0]).not.toContain('Nestling used');
   });

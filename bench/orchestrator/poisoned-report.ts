@@ -54,6 +54,7 @@ export function poisonedSection(row: Row): string[] {
     num(w.rejected),
     `${num(w.delivered)} / ${num(w.expected)}`,
     num(w.lost),
+    num(w.latencyMs.n),
     ms(w.latencyMs.p50),
     ms(w.latencyMs.p95),
     ms(w.latencyMs.p99),
@@ -65,7 +66,8 @@ export function poisonedSection(row: Row): string[] {
   const honest = table(
     [
       'run', 'honest sends', 'acknowledged', 'acknowledged msgs/s', 'unanswered', 'rejected',
-      'delivered / expected', 'lost', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'server CPU %',
+      'delivered / expected', 'lost', 'n (latency samples)', 'p50 ms', 'p95 ms', 'p99 ms',
+      'max ms', 'server CPU %',
       'PostgreSQL CPU %', 'generator CPU %',
     ], // prettier-ignore
     [

@@ -537,6 +537,24 @@ describe('the Markdown report', () => {
     }
   });
 
+  it('says which server could not run here, and why, where the peers are compared', () => {
+    const rows = passing.map(toRow);
+    const markdown = renderReport({
+      machine,
+      mode: 'full',
+      rows,
+      checks: checkTargets(rows),
+      phases: passing,
+      totalSeconds: 1,
+      rawFile: 'x',
+      unavailable: { uws: 'Error: This version of uWS.js supports only Node.js versions 16, …' },
+    });
+    const note =
+      'uWebSockets.js: unavailable on this machine, so its column is missing (Error: This ' +
+      'version of uWS.js supports only Node.js versions 16, …).';
+    expect(markdown.split(note)).toHaveLength(3); // in the method and under the ratios
+  });
+
   it('flags losses and a saturated generator', () => {
     const row = toRow(outcome('nestling', 'fanout', { lost: 5 }));
     row.generatorCpuPercent = 97;

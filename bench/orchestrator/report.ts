@@ -650,7 +650,13 @@ export function caveats(rows: readonly Row[]): string[] {
   const notes: string[] = [];
   for (const r of rows) {
     if (!r.ok) continue;
-    const who = `${rowLabel(r)}, ${r.workload}${r.workload === 'storm' ? ` of ${num(r.sockets)}` : ''}`;
+    const which =
+      r.workload === 'storm'
+        ? ` of ${num(r.sockets)}`
+        : r.workload === 'chatprobe'
+          ? ' (its last step; see its table)'
+          : '';
+    const who = `${rowLabel(r)}, ${r.workload}${which}`;
     if ((r.lost ?? 0) > 0) notes.push(`${who}: ${num(r.lost)} deliveries lost.`);
     if ((r.disconnects ?? 0) > 0) notes.push(`${who}: ${num(r.disconnects)} sockets disconnected.`);
     if ((r.rejected ?? 0) > 0) notes.push(`${who}: ${num(r.rejected)} sends rejected.`);
