@@ -486,6 +486,7 @@ describe('runPhase (fake peer and generator)', () => {
     expect(server.stormCpuUs).toBeGreaterThanOrEqual(0);
     expect(server.stormWindowMs).toBeGreaterThanOrEqual(150);
     expect(server.stormPeakRssKb).toBeGreaterThan(10_000);
+    expect(server.stormOtherCpuUs).toBeGreaterThanOrEqual(0);
     // Only Nestling's phases get the players file.
     expect(fs.existsSync(file)).toBe(false);
     expect(gone(server.pid)).toBe(true);

@@ -541,6 +541,41 @@ function startPgWaits(
   }
 }
 
+/** The machine's, the generator's and the database's CPU at the start of a window. */
+interface OtherMarks {
+  system: ReturnType<typeof readSystemCpu>;
+  generatorUs: number;
+  dbUs: number;
+}
+
+/**
+ * CPU used since `from` by everything but the server (`serverUs` of it), its database, the
+ * generator and softirq, µs (see ServerMeasure.otherCpuUs).
+ */
+function otherCpuSince(
+  from: OtherMarks,
+  pid: number,
+  generatorPid: number,
+  serverUs: number,
+): number {
+  const system = readSystemCpu();
+  let generatorUs = 0;
+  try {
+    generatorUs = readCpuUs(generatorPid) - from.generatorUs;
+  } catch {
+    // Gone already: count nothing for it.
+  }
+  return Math.max(
+    0,
+    system.busyUs -
+      from.system.busyUs -
+      (system.softirqUs - from.system.softirqUs) -
+      serverUs -
+      (readDescendantsCpuUs(pid) - from.dbUs) -
+      generatorUs,
+  );
+}
+
 /** Server and database CPU read at one instant (performance.now()), µs. */
 interface CpuMark {
   at: number;
@@ -685,6 +720,7 @@ export async function runPhase(spec: PhaseSpec, ctx: PhaseContext): Promise<Phas
   let sampler: RssSampler | undefined;
   let pgWaits: WaitSampler | undefined;
   let setup: { at: number; cpuUs: number } | undefined;
+  let stormMarks: OtherMarks | undefined;
   const profileFile = spec.profile
     ? path.join(ctx.profileDir, `nestling-fanout-${Date.now()}.cpuprofile`)
     : undefined;
@@ -728,6 +764,11 @@ export async function runPhase(spec: PhaseSpec, ctx: PhaseContext): Promise<Phas
       sampler.stop();
       sampler = new RssSampler(pid, 100).start();
       setup = { at: performance.now(), cpuUs: readCpuUs(pid) };
+      stormMarks = {
+        system: readSystemCpu(),
+        generatorUs: readCpuUs(generator.pid),
+        dbUs: readDescendantsCpuUs(pid),
+      };
       generator.write('go\n');
     } else if (idle) {
       // The baseline comes after the generator's `prepared` (Nestling's players created, the
@@ -758,6 +799,8 @@ export async function runPhase(spec: PhaseSpec, ctx: PhaseContext): Promise<Phas
       measure.stormCpuUs = measure.setupCpuUs;
       measure.stormWindowMs = outcome.timings.setupMs;
       measure.stormPeakRssKb = sampler.stop().peakKb;
+      if (stormMarks)
+        measure.stormOtherCpuUs = otherCpuSince(stormMarks, pid, generator.pid, measure.stormCpuUs);
     }
     const dbCpuAtReady = readDescendantsCpuUs(pid);
     const atReady: CpuMark = {

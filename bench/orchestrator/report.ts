@@ -204,7 +204,12 @@ export function toRow(outcome: PhaseOutcome): Row {
     if (server.setupCpuUs !== undefined && outcome.timings.setupMs) {
       row.setupCpuPercent = server.setupCpuUs / 10 / outcome.timings.setupMs;
     }
-    if (server.otherCpuUs !== undefined && server.windowMs) {
+    if (spec.workload === 'storm') {
+      // The storm's window is `go` to `ready`, not the closing after it.
+      if (server.stormOtherCpuUs !== undefined && server.stormWindowMs) {
+        row.otherCpuPercent = server.stormOtherCpuUs / 10 / server.stormWindowMs;
+      }
+    } else if (server.otherCpuUs !== undefined && server.windowMs) {
       row.otherCpuPercent = server.otherCpuUs / 10 / server.windowMs;
     }
     if (server.cpuUs !== undefined && server.windowMs) {

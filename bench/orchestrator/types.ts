@@ -172,6 +172,8 @@ export interface ServerMeasure {
   stormWindowMs?: number;
   /** Storm: highest RSS sampled in that window, kB. */
   stormPeakRssKb?: number;
+  /** Storm: CPU used by everything else on the machine in that window (as otherCpuUs), µs. */
+  stormOtherCpuUs?: number;
 }
 
 /**
