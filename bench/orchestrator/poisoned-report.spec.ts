@@ -55,14 +55,17 @@ describe('poisoned chat in the report', () => {
     expect(check).toMatchObject({
       measured: '88.1% (998 → 119 acknowledged msgs/s)',
       status: 'miss',
-      margin: 'over by 78.1 points',
+      margin:
+        'over by 78.1 points; and not clean: lost, rejected or unanswered (nestling/poisoned: ' +
+        '8,000 unanswered)',
     });
     expect(markdown).toContain(
-      '| Poisoned chat: honest throughput drop ≤ 10% | 88.1% (998 → 119 acknowledged msgs/s) | ≤ 10% | ❌ miss | over by 78.1 points |',
+      '| Poisoned chat: honest throughput drop ≤ 10% | 88.1% (998 → 119 acknowledged msgs/s) | ≤ 10% | ❌ miss | over by 78.1 points; and not clean: lost, rejected or unanswered (nestling/poisoned: 8,000 unanswered) |',
     );
     expect(misses).toEqual([
       'Poisoned chat: honest throughput drop ≤ 10%: 88.1% (998 → 119 acknowledged msgs/s), over ' +
-        'by 78.1 points. With the poisoner 2,000 of the 10,000 honest sends were acknowledged, ' +
+        'by 78.1 points; and not clean: lost, rejected or unanswered (nestling/poisoned: 8,000 ' +
+        'unanswered). With the poisoner 2,000 of the 10,000 honest sends were acknowledged, ' +
         "8,000 still unanswered when the run ended; p99 7.0 → 237.0 ms. The poisoner's 5,000 " +
         'pushes: 0 answered ok, error replies 1,200 (`unmatched topic` 1,200), 3,490 unanswered. ' +
         'Its channel crashed 310 times (`phx_error`): its sends failed inside the server instead ' +

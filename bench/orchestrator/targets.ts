@@ -82,10 +82,19 @@ export function unclean(runs: readonly Row[]): string | undefined {
   return parts.length > 0 ? parts.join('; ') : undefined;
 }
 
-/** A check that passed on its figure but whose runs were not clean: a miss, saying why. */
+/**
+ * A check whose runs were not clean: a miss, saying why (a pass on its figure turns into a
+ * miss; a miss says it too).
+ */
 function withFairness(check: TargetCheck, runs: readonly Row[]): TargetCheck {
   const why = unclean(runs);
   if (!why || check.status === 'not measured') return check;
+  if (check.status === 'miss') {
+    return {
+      ...check,
+      margin: `${check.margin}; and not clean: lost, rejected or unanswered (${why})`,
+    };
+  }
   return {
     ...check,
     status: 'miss',
@@ -231,7 +240,13 @@ export function checkTargets(rows: readonly Row[]): TargetCheck[] {
     }
   }
   checks.push(chatProbeCheck(findRow(rows, 'nestling', 'chatprobe')));
-  checks.push(poisonedDropCheck(findRow(rows, 'nestling', 'poisoned')));
+  // The honest senders' figures (the poisoner's refused pushes are counted apart, as intended).
+  checks.push(
+    withFairness(
+      poisonedDropCheck(findRow(rows, 'nestling', 'poisoned')),
+      findRuns(rows, 'nestling', 'poisoned'),
+    ),
+  );
   return checks;
 }
 
