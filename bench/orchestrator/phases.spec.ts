@@ -511,6 +511,17 @@ describe('runPhase (fake peer and generator)', () => {
     }
   }, 20_000);
 
+  it('says when the server died during the phase, with its last words', async () => {
+    const ctx = context();
+    const outcome = await runPhase(
+      { ...spec('fanout'), durationMs: 1500 },
+      { ...ctx, scripts: { ...ctx.scripts, ws: 'bench/orchestrator/testing/dying-peer.ts' } },
+    );
+    expect(outcome.ok).toBe(false);
+    expect(outcome.error).toContain('(the server had exited: ws peer');
+    expect(outcome.error).toContain('fatal: out of luck');
+  }, 20_000);
+
   it('records a generator error and still stops the server', async () => {
     const outcome = await runPhase(spec('chat'), context());
     expect(outcome.ok).toBe(false);

@@ -897,6 +897,10 @@ export async function runPhase(spec: PhaseSpec, ctx: PhaseContext): Promise<Phas
     outcome.ok = true;
   } catch (error) {
     outcome.error = error instanceof Error ? error.message : String(error);
+    if (server?.proc.hasExited && !outcome.error.includes(server.proc.describeOutput())) {
+      // The server died under the load: say so, with its last words.
+      outcome.error += ` (the server had exited: ${server.proc.describeOutput()})`;
+    }
     if (setup && outcome.server) {
       // Failed during setup: how long it ran and how busy the server was meanwhile.
       outcome.timings.setupMs = Math.round(performance.now() - setup.at);
