@@ -927,7 +927,8 @@ export function renderReport(input: ReportInput): string {
       'the limit (the ratio of the means is shown beside it); the p99 and cross-node targets ' +
       'use the means. Fairness: a target fails when any message of the runs it is computed from ' +
       'is lost, rejected or left unanswered (or, for the storm and idle targets, any socket fails ' +
-      "to join or drops), whatever its figure, and the target's row says so; latency columns " +
+      "to join or drops; for the saturation probe, Nestling's run: socket.io's delivered/s " +
+      "counts only what arrived), whatever its figure, and the target's row says so; latency columns " +
       'give the number of samples (n) their percentiles cover. Every ratio of the targets comes ' +
       'from this one run. uWebSockets.js (npm `uwebsockets`) is shown as a fourth server, the ' +
       'ceiling for a Node server here; it is never a target.',
