@@ -184,7 +184,13 @@ export function toRow(outcome: PhaseOutcome): Row {
     row.idleGcRssMb = mb(server.idleGcRssKb);
     row.gcError = server.gcError;
     const delivered = result?.delivered ?? 0;
-    if (server.cpuUs !== undefined && delivered > 0 && !['idle', 'storm'].includes(spec.workload)) {
+    // Idle and storm deliver nothing; the chat probe's window spans steps that its last step's
+    // deliveries do not (its CPU is per step, in `probe`).
+    if (
+      server.cpuUs !== undefined &&
+      delivered > 0 &&
+      !['idle', 'storm', 'chatprobe'].includes(spec.workload)
+    ) {
       row.cpuUsPerDelivery = server.cpuUs / delivered;
       if (server.systemCpuUs !== undefined)
         row.systemCpuUsPerDelivery = server.systemCpuUs / delivered;
