@@ -22,6 +22,7 @@ import { RefreshTokens } from './refresh-tokens.js';
 import { SecretTokens } from './secret-tokens.service.js';
 import { SessionController } from './session.controller.js';
 import { Sessions } from './sessions.js';
+import { jwtKey } from './jwt-key.js';
 import { TokenPurge } from './token-purge.js';
 import { UserToken } from './user-token.entity.js';
 
@@ -34,7 +35,7 @@ import { UserToken } from './user-token.entity.js';
     JwtModule.registerAsync({
       inject: [CONFIG],
       useFactory: (config: Config) => ({
-        secret: config.auth.jwtSecret,
+        secret: jwtKey(config.auth.jwtSecret),
         signOptions: { algorithm: 'HS256' },
         verifyOptions: { algorithms: ['HS256'] },
       }),

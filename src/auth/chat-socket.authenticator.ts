@@ -22,7 +22,7 @@ export class ChatSocketAuthenticator implements SocketAuthenticator {
   async authenticate({ params, authToken }: ConnectRequest): Promise<ConnectResult> {
     const token = typeof params.token === 'string' ? params.token : authToken;
     if (token === undefined) return undefined;
-    const user = await this.accessTokens.userOf(token);
-    return user ? accept(new ChatPrincipal(user.id), chatSocketId(user.id)) : refuse(403);
+    const userId = await this.accessTokens.userIdOf(token);
+    return userId ? accept(new ChatPrincipal(userId), chatSocketId(userId)) : refuse(403);
   }
 }

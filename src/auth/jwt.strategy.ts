@@ -6,6 +6,7 @@ import type { User } from '../accounts/user.entity.js';
 import { Unauthenticated } from '../common/errors/domain-error.js';
 import { CONFIG, type Config } from '../config/config.js';
 import { AccessTokens } from './access-tokens.js';
+import { jwtKey } from './jwt-key.js';
 
 export const BEARER_PROBLEM = Symbol('bearer-problem');
 type BearerRequest = IncomingMessage & { [BEARER_PROBLEM]?: 'missing' | 'invalid_token' };
@@ -41,9 +42,12 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     @Inject(CONFIG) config: Config,
     private readonly accessTokens: AccessTokens,
   ) {
+    // A KeyObject (see jwtKey); passport-jwt hands it to jsonwebtoken unchanged, although its
+    // types only name strings and buffers.
+    const key = jwtKey(config.auth.jwtSecret) as unknown as Buffer;
     super({
       jwtFromRequest: bearerToken,
-      secretOrKey: config.auth.jwtSecret,
+      secretOrKeyProvider: (_request: unknown, _token: unknown, done) => done(null, key),
       algorithms: ['HS256'],
       ignoreExpiration: false,
     });

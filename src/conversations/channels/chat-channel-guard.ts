@@ -25,8 +25,8 @@ export class ChatChannelGuard {
         ? (payload as { token?: unknown }).token
         : undefined;
     if (token === undefined) return;
-    const user = typeof token === 'string' ? await this.accessTokens.userOf(token) : undefined;
-    if (user?.id !== userId) throw new ChatError('invalid_token');
+    const owner = typeof token === 'string' ? await this.accessTokens.userIdOf(token) : undefined;
+    if (owner !== userId) throw new ChatError('invalid_token');
   }
 
   /** userOf + checkToken. */
