@@ -897,6 +897,8 @@ export async function runPhase(spec: PhaseSpec, ctx: PhaseContext): Promise<Phas
     outcome.ok = true;
   } catch (error) {
     outcome.error = error instanceof Error ? error.message : String(error);
+    // A server that just died may not be reaped yet (its /proc entry a zombie's): wait a little.
+    if (server && !server.proc.hasExited) await Promise.race([server.proc.exited, sleep(500)]);
     if (server?.proc.hasExited && !outcome.error.includes(server.proc.describeOutput())) {
       // The server died under the load: say so, with its last words.
       outcome.error += ` (the server had exited: ${server.proc.describeOutput()})`;
