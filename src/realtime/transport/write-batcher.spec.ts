@@ -56,7 +56,7 @@ describe('WriteBatcher', () => {
         frames.push(text('é'.repeat(Math.floor(size / 2)) + 'x'.repeat(size % 2)));
         frames.push({ data: Buffer.alloc(size, size % 251), binary: true });
       }
-      // One per turn (written at once) and bursts (corked, then uncorked together).
+      // One per turn, then a burst in one turn (corked, then uncorked together).
       for (const frame of frames.slice(0, 6)) {
         expect(batcher.write(serverSide[0], frame, 1 << 30)).toBe(true);
         await new Promise((resolve) => setImmediate(resolve));
