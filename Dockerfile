@@ -23,4 +23,5 @@ USER node
 EXPOSE 4000
 HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||4000)+'/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
-CMD ["node", "dist/src/main.js"]
+# V8 flags as in `npm run start:prod` (see docs/operations.md, "Memory").
+CMD ["node", "--max-semi-space-size=4", "dist/src/main.js"]

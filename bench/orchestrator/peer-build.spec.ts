@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PEERS_OUT_DIR, stalePeers, uwsUnavailable } from './peer-build.js';
-import { PEER_SCRIPTS, peerNodeArgs } from './processes.js';
+import { PEER_SCRIPTS, peerNodeArgs, serverV8Flags } from './processes.js';
 
 describe('the compiled peers', () => {
   it('are stale when missing or older than their source, specs aside', () => {
@@ -28,6 +28,24 @@ describe('the compiled peers', () => {
     expect(PEER_SCRIPTS.uws).toBe('dist/bench/peers/uws-server.js');
     expect(peerNodeArgs(PEER_SCRIPTS.ws)).toEqual(['dist/bench/peers/ws-server.js']);
     expect(peerNodeArgs('x/fake.ts')).toEqual(['--import', 'tsx', 'x/fake.ts']);
+  });
+
+  it("run every server with start:prod's V8 flags, read from package.json", () => {
+    expect(serverV8Flags()).toEqual(['--max-semi-space-size=4']);
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'v8-flags-'));
+    try {
+      const write = (start: string) =>
+        fs.writeFileSync(
+          path.join(root, 'package.json'),
+          JSON.stringify({ scripts: { 'start:prod': start } }),
+        );
+      write('node --a=1  --b dist/src/main.js');
+      expect(serverV8Flags(root)).toEqual(['--a=1', '--b']);
+      write('tsx src/main.ts');
+      expect(serverV8Flags(root)).toEqual([]);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
   });
 
   it('say whether uWebSockets.js loads here, and why not', () => {

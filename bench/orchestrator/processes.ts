@@ -415,7 +415,7 @@ export async function startNestling(options: NestlingOptions): Promise<RunningSe
   const name = options.name ?? 'nestling';
   const proc = new ManagedProcess({
     name,
-    nodeArgs: [...profileArgs, ...inspect.args, 'dist/src/main.js'],
+    nodeArgs: [...serverV8Flags(), ...profileArgs, ...inspect.args, 'dist/src/main.js'],
     env,
     cpu: options.cpu,
     cwd: options.cwd,
@@ -461,6 +461,20 @@ export const PEER_SCRIPTS = {
 export type Peer = keyof typeof PEER_SCRIPTS;
 
 /** Node's arguments for a peer script: TypeScript (tests' stand-ins) under tsx, else as is. */
+/**
+ * The V8 flags of `npm run start:prod` (the words between `node` and the script), read from
+ * package.json so that the bench runs Nestling as production does; every server of the bench,
+ * the peers too, gets them, so that none is tuned and the others not.
+ */
+export function serverV8Flags(root = process.cwd()): string[] {
+  const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as {
+    scripts?: Record<string, string>;
+  };
+  const words = (pkg.scripts?.['start:prod'] ?? '').trim().split(/\s+/);
+  if (words[0] !== 'node') return [];
+  return words.slice(1).filter((word) => word.startsWith('--'));
+}
+
 export function peerNodeArgs(script: string): string[] {
   return script.endsWith('.ts') ? ['--import', 'tsx', script] : [script];
 }
@@ -485,7 +499,7 @@ export async function startPeer(peer: Peer, options: PeerOptions = {}): Promise<
   const spawnedAt = performance.now();
   const proc = new ManagedProcess({
     name: `${peer} peer`,
-    nodeArgs: [...inspect.args, ...peerNodeArgs(script)],
+    nodeArgs: [...serverV8Flags(), ...inspect.args, ...peerNodeArgs(script)],
     env: { ...baseEnv(), PORT: '0', NODE_ENV: 'production' },
     cpu,
   });

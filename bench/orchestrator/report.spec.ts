@@ -500,7 +500,7 @@ describe('the Markdown report', () => {
       '## Fan-out: 1,000 sockets × 50 msgs/s (100 B) = 50,000 deliveries/s asked, 15 s',
       '| Nestling | 50,000 | 750,000 / 750,000 | 0 | 0 | 0 | 0 | 750,000 |',
       '8.32 (4.16 sys)',
-      '`node dist/bench/peers/<peer>.js`',
+      '`node --max-semi-space-size=4 dist/bench/peers/<peer>.js`, with the same V8 flags',
       '## Idle joined sockets: 5,000 sockets',
       '| Nestling, every socket asking for presence | 5,000 | 12.0 | 10.0 | 78.1 | 117.2 | 58.6 | 107.4 | 100.0 | 2.0 |',
       '| Nestling, no socket asking for presence | 5,000 | 6.0 | 3.0 |',

@@ -4,6 +4,7 @@ import { crossNodeCause, crossNodeSection } from './cross-node-report.js';
 import { num, table } from './markdown.js';
 import type { WaitSummary } from './pg-waits.js';
 import { poisonedCause, poisonedSection } from './poisoned-report.js';
+import { serverV8Flags } from './processes.js';
 import type { ProfileSummary } from './profile.js';
 import { chatProbeSection } from './chat-probe-report.js';
 import { stormSection } from './storm-report.js';
@@ -912,9 +913,13 @@ export function renderReport(input: ReportInput): string {
   out.push(`- Whole run: ${num(input.totalSeconds)} s`, '');
 
   out.push('## How it is measured', '');
+  const flagWords = serverV8Flags()
+    .map((flag) => `${flag} `)
+    .join('');
   out.push(
     'Each phase starts a fresh server process, every one compiled and run by node alone ' +
-      '(Nestling: `node dist/src/main.js`; the peers: `node dist/bench/peers/<peer>.js`, compiled ' +
+      `(Nestling: \`node ${flagWords}dist/src/main.js\`, as \`npm run start:prod\` runs it; the ` +
+      `peers: \`node ${flagWords}dist/bench/peers/<peer>.js\`, with the same V8 flags, compiled ` +
       'from `bench/peers/` by `tsconfig.bench.json` before the run, so no TypeScript loader adds ' +
       'to their memory; the PID measured is the node process itself), then the ' +
       'load generator (`bench/generator/main.ts`). Server CPU is utime + stime from ' +

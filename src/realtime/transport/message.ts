@@ -20,7 +20,14 @@ export class Binary {
  * stringified once. The text must be valid JSON; it is not parsed again.
  */
 export class EncodedJson {
+  private utf8: Buffer | undefined;
+
   constructor(readonly json: string) {}
+
+  /** The text as UTF-8 bytes, made once: frames splice these very bytes (`SplicedFrame`). */
+  get bytes(): Buffer {
+    return (this.utf8 ??= Buffer.from(this.json, 'utf8'));
+  }
 
   static of(value: unknown): EncodedJson {
     return new EncodedJson(JSON.stringify(value));
@@ -55,6 +62,24 @@ export interface Frame {
   binary: boolean;
   /** Its WebSocket bytes, once a WebSocket write built them (`wireBytes`): kept for the next. */
   wire?: Buffer;
+}
+
+/**
+ * A text frame made of parts, one of them shared by many frames: a `presence_state` that every
+ * channel joining in the same batch gets, each framed with its own join_ref. A WebSocket write
+ * hands the parts to the socket as they are, so the shared bytes are neither copied per client
+ * nor held twice while a slow client reads them; `data` joins them for transports that need one
+ * piece (LongPoll).
+ */
+export class SplicedFrame implements Frame {
+  readonly binary = false;
+  private joined: Buffer | undefined;
+
+  constructor(readonly parts: readonly Buffer[]) {}
+
+  get data(): Buffer {
+    return (this.joined ??= Buffer.concat(this.parts));
+  }
 }
 
 /** A frame the server cannot accept (bad JSON, wrong shape, unknown binary kind, field too long). */

@@ -6,6 +6,7 @@ import {
   MalformedFrameError,
   MAX_FIELD_BYTES,
   type Message,
+  SplicedFrame,
 } from './message.js';
 import type { Serializer } from './serializer.js';
 import { V1JsonSerializer } from './v1-json.serializer.js';
@@ -86,9 +87,16 @@ function binaryFrame(serializer: Serializer, message: Message): Buffer {
   return frame.data as Buffer;
 }
 
+/** A text frame's text: a string, or the UTF-8 bytes of a spliced frame (EncodedJson). */
 function textFrame(serializer: Serializer, message: Message): string {
   const frame = serializer.encode(message);
   expect(frame.binary).toBe(false);
+  if (message.payload instanceof EncodedJson) {
+    expect(frame).toBeInstanceOf(SplicedFrame);
+    // The payload's bytes are spliced in as they are, never copied.
+    expect((frame as SplicedFrame).parts).toContain(message.payload.bytes);
+    return (frame.data as Buffer).toString('utf8');
+  }
   expect(typeof frame.data).toBe('string');
   return frame.data as string;
 }

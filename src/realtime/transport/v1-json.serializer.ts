@@ -1,5 +1,14 @@
 import { checkName, checkRef, parseJson } from './binary-frame.js';
-import { Binary, EncodedJson, MalformedFrameError, type Frame, type Message } from './message.js';
+import {
+  Binary,
+  EncodedJson,
+  MalformedFrameError,
+  SplicedFrame,
+  type Frame,
+  type Message,
+} from './message.js';
+
+const CLOSE_OBJECT = Buffer.from('}');
 import type { Serializer } from './serializer.js';
 
 const REQUIRED_KEYS = ['topic', 'event', 'payload', 'ref'] as const;
@@ -44,7 +53,11 @@ export class V1JsonSerializer implements Serializer {
     // join_ref is never sent in V1, not even for replies and pushes.
     if (payload instanceof EncodedJson) {
       const head = JSON.stringify({ topic, event, ref });
-      return { data: `${head.slice(0, -1)},"payload":${payload.json}}`, binary: false };
+      return new SplicedFrame([
+        Buffer.from(`${head.slice(0, -1)},"payload":`),
+        payload.bytes,
+        CLOSE_OBJECT,
+      ]);
     }
     return { data: JSON.stringify({ topic, event, payload, ref }), binary: false };
   }

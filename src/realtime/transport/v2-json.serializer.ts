@@ -12,10 +12,13 @@ import {
   EncodedJson,
   MalformedFrameError,
   PHX,
+  SplicedFrame,
   type Frame,
   type Message,
 } from './message.js';
 import type { Serializer } from './serializer.js';
+
+const CLOSE_ARRAY = Buffer.from(']');
 
 /**
  * Phoenix V2 framing (vsn 2.0.x, the official JS client's): text frames are JSON arrays
@@ -72,7 +75,7 @@ export class V2JsonSerializer implements Serializer {
     }
     if (payload instanceof EncodedJson) {
       const head = JSON.stringify([joinRef, ref, topic, event]);
-      return { data: `${head.slice(0, -1)},${payload.json}]`, binary: false };
+      return new SplicedFrame([Buffer.from(`${head.slice(0, -1)},`), payload.bytes, CLOSE_ARRAY]);
     }
     return { data: JSON.stringify([joinRef, ref, topic, event, payload]), binary: false };
   }

@@ -1,8 +1,9 @@
 import type { AddressInfo, Socket } from 'node:net';
 import { WebSocket, WebSocketServer } from 'ws';
-import type { Frame } from './message.js';
+import * as ws from 'ws';
+import { type Frame, SplicedFrame } from './message.js';
 import { WriteBatcher } from './write-batcher.js';
-import { wireBytes } from './wire-frame.js';
+import { textHeader, wireBytes } from './wire-frame.js';
 
 interface Received {
   data: Buffer;
@@ -103,6 +104,56 @@ describe('WriteBatcher', () => {
       expect(received[0][101].data.toString()).toBe('last');
     } finally {
       await close();
+    }
+  });
+
+  it('writes spliced frames part by part, the shared part never copied, as whole messages', async () => {
+    const { serverSide, received, close } = await pair(2);
+    try {
+      const batcher = new WriteBatcher();
+      const shared = Buffer.from(JSON.stringify({ state: 'é'.repeat(40_000) }));
+      for (const [i, socket] of serverSide.entries()) {
+        batcher.write(
+          socket,
+          new SplicedFrame([Buffer.from(`["${i}",null,"t","e",`), shared, Buffer.from(']')]),
+          1 << 30,
+        );
+        batcher.write(
+          socket,
+          new SplicedFrame([Buffer.from('['), Buffer.alloc(0), Buffer.from(']')]),
+          1 << 30,
+        );
+      }
+      await until(() => received.every((inbox) => inbox.length === 2));
+      received.forEach((inbox, i) => {
+        expect(JSON.parse(inbox[0].data.toString())).toEqual([
+          String(i),
+          null,
+          't',
+          'e',
+          JSON.parse(shared.toString()),
+        ]);
+        expect(inbox[1].data.toString()).toBe('[]');
+      });
+    } finally {
+      await close();
+    }
+  });
+
+  it("builds text headers as ws's Sender does, for every length class", () => {
+    const { Sender } = ws as unknown as {
+      Sender: { frame(data: Buffer, options: object): Buffer[] };
+    };
+    for (const length of [0, 1, 125, 126, 65535, 65536, 70_000, 2 ** 32 + 5]) {
+      const data = { length } as Buffer; // unmasked: Sender reads only the length
+      const [expected] = Sender.frame(data, {
+        fin: true,
+        rsv1: false,
+        opcode: 1,
+        mask: false,
+        readOnly: false,
+      });
+      expect(textHeader(length)).toEqual(expected);
     }
   });
 

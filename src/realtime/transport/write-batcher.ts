@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
-import type { Frame } from './message.js';
-import { wireBytes } from './wire-frame.js';
+import { type Frame, SplicedFrame } from './message.js';
+import { wireBytes, wireChunks } from './wire-frame.js';
 
 /**
  * Writes frames to WebSockets as prepared bytes, each socket at most once per event-loop turn.
@@ -40,7 +40,8 @@ export class WriteBatcher {
         setImmediate(this.flush);
       }
     }
-    raw.write(wireBytes(frame));
+    if (frame instanceof SplicedFrame) for (const chunk of wireChunks(frame)) raw.write(chunk);
+    else raw.write(wireBytes(frame));
     return true;
   }
 
