@@ -1,8 +1,6 @@
 import { Allow, IsInt, IsOptional, Max, Min, MinLength } from 'class-validator';
-import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
 import type { AppConfig } from './app.config.js';
+import { keptSecret } from './kept-secret.js';
 import { type Env, RequiredInProduction, validateEnv } from './env-validation.js';
 
 class AuthEnv {
@@ -34,21 +32,6 @@ export interface AuthConfig {
   refreshReuseIntervalMs: number;
 }
 
-/** Reads the secret kept under DATA_DIR, creating it (mode 0600) on first use. */
-function generatedSecret(dataDir: string): string {
-  const file = path.join(dataDir, 'jwt-secret');
-  try {
-    const existing = fs.readFileSync(file, 'utf8').trim();
-    if (existing.length >= 32) return existing;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-  }
-  fs.mkdirSync(dataDir, { recursive: true });
-  const secret = randomBytes(48).toString('base64url');
-  fs.writeFileSync(file, `${secret}\n`, { mode: 0o600 });
-  return secret;
-}
-
 export function authConfig(env: Env, app: AppConfig): AuthConfig {
   const e = validateEnv(AuthEnv, env);
   const common = {
@@ -62,5 +45,5 @@ export function authConfig(env: Env, app: AppConfig): AuthConfig {
   if (e.JWT_SECRET !== undefined) {
     return { jwtSecret: e.JWT_SECRET, jwtSecretGenerated: false, ...common };
   }
-  return { jwtSecret: generatedSecret(app.dataDir), jwtSecretGenerated: true, ...common };
+  return { jwtSecret: keptSecret(app.dataDir, 'jwt-secret'), jwtSecretGenerated: true, ...common };
 }

@@ -1,8 +1,6 @@
 import { Allow, MinLength } from 'class-validator';
-import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
 import type { AppConfig } from './app.config.js';
+import { keptSecret } from './kept-secret.js';
 import { type Env, RequiredInProduction, validateEnv } from './env-validation.js';
 
 class VaultEnv {
@@ -22,24 +20,9 @@ export interface VaultConfig {
 
 const FILE = 'key-vault-secret';
 
-/** Reads the secret kept under DATA_DIR, creating it (mode 0600) on first use. */
-function generatedSecret(dataDir: string): string {
-  const file = path.join(dataDir, FILE);
-  try {
-    const existing = fs.readFileSync(file, 'utf8').trim();
-    if (existing.length >= 32) return existing;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-  }
-  fs.mkdirSync(dataDir, { recursive: true });
-  const secret = randomBytes(48).toString('base64url');
-  fs.writeFileSync(file, `${secret}\n`, { mode: 0o600 });
-  return secret;
-}
-
 /** KEY_VAULT_SECRET: required in production; outside it generated once under DATA_DIR. */
 export function vaultConfig(env: Env, app: AppConfig): VaultConfig {
   const e = validateEnv(VaultEnv, env);
   if (e.KEY_VAULT_SECRET !== undefined) return { secret: e.KEY_VAULT_SECRET, generated: false };
-  return { secret: generatedSecret(app.dataDir), generated: true };
+  return { secret: keptSecret(app.dataDir, FILE), generated: true };
 }
