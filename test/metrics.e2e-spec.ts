@@ -35,6 +35,7 @@ const FIXED: Array<[name: string, type: string]> = [
   ['nestling_http_request_duration_seconds', 'histogram'],
   ['nestling_db_pool_connections', 'gauge'],
   ['nestling_chat_messages_total', 'counter'],
+  ['nestling_chat_send_batch_seconds', 'histogram'],
   ['nestling_rally_stamps_collected_total', 'counter'],
   // prom-client's default process metrics, with the prefix
   ['nestling_nodejs_eventloop_lag_seconds', 'gauge'],
@@ -213,7 +214,11 @@ describe('GET /metrics', () => {
     await risen(before, { nestling_chat_messages_total: 2 });
     await push(conversation, 'send_message', send); // a repeat: the original comes back
     await push(conversation, 'send_message', { token: ann.authToken, content: 'third' });
-    await risen(before, { nestling_chat_messages_total: 3 });
+    const after = await risen(before, { nestling_chat_messages_total: 3 });
+    // Each send_message went through a send batch: their statement-to-commit times are observed.
+    const batches = (text: string) => sample(text, 'nestling_chat_send_batch_seconds_count') ?? 0;
+    expect(batches(after) - batches(before)).toBeGreaterThanOrEqual(2);
+    expect(batches(after) - batches(before)).toBeLessThanOrEqual(3);
   });
 
   it('counts accepted stamp-rally collected announcements', async () => {

@@ -122,6 +122,7 @@ export class MessagesService {
   }
 
   private async store(batch: Submitted[]): Promise<SendResult[]> {
+    const started = performance.now();
     const rows = await preparedQuery<SentRow>(this.db, 'messages.send', SEND_SQL, [
       batch.map((s) => s.id),
       batch.map((s) => s.conversationId),
@@ -129,6 +130,7 @@ export class MessagesService {
       batch.map((s) => s.content),
       batch.map((s) => s.clientMsgId),
     ]);
+    this.counters.chatBatchCommitted((performance.now() - started) / 1000);
     this.counters.chatMessagesStored(rows.filter((row) => row.is_new).length);
     const byId = new Map(rows.map((row) => [row.for_id, row]));
     return Promise.all(

@@ -11,8 +11,20 @@ export class AppCounters {
   /** Stamp-rally `collected` announcements accepted. */
   stampsCollected = 0;
 
+  /** Told of every send batch's statement time (set by the metrics registry). */
+  private commitObserver: ((seconds: number) => void) | undefined;
+
   chatMessagesStored(count: number): void {
     this.chatMessages += count;
+  }
+
+  /** A batch of chat sends took `seconds` from its statement's start to its commit. */
+  chatBatchCommitted(seconds: number): void {
+    this.commitObserver?.(seconds);
+  }
+
+  observeChatCommits(observer: (seconds: number) => void): void {
+    this.commitObserver = observer;
   }
 
   stampCollected(): void {
