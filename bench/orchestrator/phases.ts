@@ -2,6 +2,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { type Companion, startCrossNode } from './cross-node.js';
 import { collectGarbage } from './inspector.js';
+import {
+  commitTimes,
+  type Histogram,
+  histogramDelta,
+  scrapeCommitHistogram,
+} from './commit-times.js';
 import { notSampled, startWaitSampler, type WaitSampler, type WaitSummary } from './pg-waits.js';
 import {
   embeddedPostgres,
@@ -527,6 +533,15 @@ export const PG_WAIT_INTERVAL_MS = 100;
  * password in `<DATA_DIR>/postgres.password`, database `nestling`); when that cannot even start,
  * the summary saying why.
  */
+/** Nestling's send-batch histogram, or undefined when /metrics does not answer (not judged). */
+async function scrapeCommits(url: string): Promise<Histogram | undefined> {
+  try {
+    return await scrapeCommitHistogram(url);
+  } catch {
+    return undefined;
+  }
+}
+
 function startPgWaits(
   server: RunningServer,
   ctx: PhaseContext,
@@ -825,6 +840,9 @@ export async function runPhase(spec: PhaseSpec, ctx: PhaseContext): Promise<Phas
       if ('sampler' in started) pgWaits = started.sampler;
       else outcome.pgWaits = started.failed;
     }
+    const chatCommits =
+      spec.target === 'nestling' && (spec.workload === 'chat' || spec.workload === 'chatprobe');
+    const commitsAtReady = chatCommits ? await scrapeCommits(server.url) : undefined;
 
     if (idle) {
       await sleep(spec.settleMs);
@@ -842,6 +860,11 @@ export async function runPhase(spec: PhaseSpec, ctx: PhaseContext): Promise<Phas
     if (!line.result) throw generatorError(line);
     const resultAt = performance.now();
     const systemAtResult = readSystemCpu();
+    if (commitsAtReady !== undefined) {
+      const atResult = await scrapeCommits(server.url);
+      if (atResult !== undefined)
+        outcome.commitTimes = commitTimes(histogramDelta(commitsAtReady, atResult));
+    }
     let generatorCpuUs = line.result.generatorCpuMs * 1000;
     try {
       generatorCpuUs = readCpuUs(generator.pid) - generatorAtReady;

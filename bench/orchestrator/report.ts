@@ -1,5 +1,6 @@
 import type { PoisonedWindows, ProbeStep } from '../generator/result.js';
 import type { StormSummary } from '../generator/workloads/storm.js';
+import { type CommitTimes, commitTimesSentence } from './commit-times.js';
 import { crossNodeCause, crossNodeSection } from './cross-node-report.js';
 import { num, table } from './markdown.js';
 import type { WaitSummary } from './pg-waits.js';
@@ -102,6 +103,8 @@ export interface Row {
   generatorCpuPercent?: number;
   /** Nestling's chat: what its PostgreSQL's active client backends waited on (pg-waits.ts). */
   pgWaits?: WaitSummary;
+  /** Nestling's chat and chat probe: the send batches' commit times in the window. */
+  commitTimes?: CommitTimes;
   /** Poisoned chat: each window's honest figures and the poisoner's replies (the generator's). */
   poisoned?: PoisonedWindows;
   /** Poisoned chat: the server's and PostgreSQL's CPU in each window. */
@@ -150,6 +153,7 @@ export function toRow(outcome: PhaseOutcome): Row {
     prepareMs: outcome.timings.prepareMs,
   };
   if (outcome.pgWaits) row.pgWaits = outcome.pgWaits;
+  if (outcome.commitTimes) row.commitTimes = outcome.commitTimes;
   if (result?.poisoned) row.poisoned = result.poisoned;
   if (outcome.windowCpu) row.windowCpu = outcome.windowCpu;
   if (result && (spec.workload === 'idle' || spec.workload === 'storm')) {
@@ -861,7 +865,11 @@ export function missExplanations(
       if (failed) {
         why =
           ` At ${num(failed.rate)} msgs/s Nestling used ${num(failed.cpu?.serverCpuPercent, 0)}% of its core, PostgreSQL ` +
-          `${num(failed.cpu?.dbCpuPercent, 0)}%, the generator ${num(failed.result.generatorCpuPercent, 0)}%.`;
+          `${num(failed.cpu?.dbCpuPercent, 0)}%, the generator ${num(failed.result.generatorCpuPercent, 0)}%.` +
+          commitTimesSentence(probe?.commitTimes).replace(
+            ' in the window',
+            ' over the whole probe',
+          );
       }
     } else if (check.id === 'chat-p99') {
       const chat = findRow(rows, 'nestling', 'chat');
@@ -870,7 +878,8 @@ export function missExplanations(
         why +=
           ` Per delivery Nestling used ${num(chat.cpuUsPerDelivery, 1)} µs of CPU (${num(chat.serverCpuPercent, 0)}% ` +
           `of its core) and PostgreSQL ${num(chat.dbCpuUsPerDelivery, 1)} µs; p50 was ${num(chat.p50, 1)} ms.` +
-          pgWaitsSentence(chat.pgWaits);
+          pgWaitsSentence(chat.pgWaits) +
+          commitTimesSentence(chat.commitTimes);
       }
     } else if (check.id === 'crossnode-cpu' || check.id === 'crossnode-p99') {
       const cross = findRow(rows, 'nestling', 'crossnode');
@@ -1004,6 +1013,8 @@ export function renderReport(input: ReportInput): string {
       );
       const waits = list.find((r) => r.pgWaits)?.pgWaits;
       if (waits) out.push(...pgWaitsSection(waits), '');
+      const commits = commitTimesSentence(list.find((r) => r.commitTimes)?.commitTimes).trim();
+      if (commits) out.push(commits, '');
     }
   }
   if (!rows.some((r) => r.workload === 'idle' && r.ok) && rows.some((r) => r.workload === 'idle')) {

@@ -1,4 +1,5 @@
 import type { Result } from '../generator/result.js';
+import type { CommitTimes } from './commit-times.js';
 import type { WaitSummary } from './pg-waits.js';
 export type Target = 'nestling' | 'ws' | 'socketio' | 'uws';
 export type Workload =
@@ -217,6 +218,11 @@ export interface PhaseOutcome {
    * between the generator's `ready` and its result (`pg_stat_activity` sampled, see pg-waits.ts).
    */
   pgWaits?: WaitSummary;
+  /**
+   * Nestling's chat and chat probe: its send batches' commit times between the generator's
+   * `ready` and its result (`nestling_chat_send_batch_seconds`, scraped at both ends).
+   */
+  commitTimes?: CommitTimes;
   /**
    * Poisoned chat: the server's readings in each of the generator's two windows, split at its
    * `{"windowDone":"honest-only"}` line.
