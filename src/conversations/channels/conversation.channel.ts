@@ -58,6 +58,22 @@ function lastSeenOf(params: unknown): string | undefined {
   return typeof lastSeen === 'string' && UUID.test(lastSeen) ? lastSeen.toLowerCase() : '';
 }
 
+/** The join reply both kinds of conversation share: the conversation, members, a page. */
+function joinReply(
+  conversation: Conversation,
+  members: Awaited<ReturnType<ConversationsService['members']>>,
+  messages: unknown,
+): Record<string, unknown> {
+  return {
+    conversation: conversationJson(conversation),
+    users: members.map((m) => publicUser(m.user)),
+    messages,
+    read_times: Object.fromEntries(
+      members.map((m) => [m.user.id, m.lastRead ? chatTimestamp(m.lastRead) : null]),
+    ),
+  };
+}
+
 /**
  * `conversation:{id}`: members only, checked at join and on every event. Messages are stored
  * before anyone is told; recovery after a reconnect reads PostgreSQL (`last_seen_id`).
@@ -89,14 +105,7 @@ export class ConversationChannel {
       this.conversations.members(id),
       this.messages.page(id, PAGE, null),
     ]);
-    const reply: Record<string, unknown> = {
-      conversation: conversationJson(conversation),
-      users: members.map((m) => publicUser(m.user)),
-      messages: page,
-      read_times: Object.fromEntries(
-        members.map((m) => [m.user.id, m.lastRead ? chatTimestamp(m.lastRead) : null]),
-      ),
-    };
+    const reply = joinReply(conversation, members, page);
     const lastSeen = lastSeenOf(params);
     if (lastSeen !== undefined) {
       reply.missed = lastSeen
@@ -124,12 +133,7 @@ export class ConversationChannel {
       this.keys.forMember(id, userId),
     ]);
     const reply: Record<string, unknown> = {
-      conversation: conversationJson(conversation),
-      users: members.map((m) => publicUser(m.user)),
-      messages: page,
-      read_times: Object.fromEntries(
-        members.map((m) => [m.user.id, m.lastRead ? chatTimestamp(m.lastRead) : null]),
-      ),
+      ...joinReply(conversation, members, page),
       public_keys: keys.public_keys,
       private_key: keys.private_key,
     };
