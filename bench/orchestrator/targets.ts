@@ -86,6 +86,32 @@ export function unclean(runs: readonly Row[]): string | undefined {
  * A check whose runs were not clean: a miss, saying why (a pass on its figure turns into a
  * miss; a miss says it too).
  */
+/** A latency target: `value` ms at most `limitMs`, judged with the fairness of `runs`. */
+function msAtMost(
+  id: TargetCheck['id'],
+  description: string,
+  limitMs: number,
+  value: number | undefined,
+  measured: () => string,
+  missingWhy: string,
+  runs: readonly Row[],
+): TargetCheck {
+  const limit = `≤ ${limitMs} ms`;
+  if (value === undefined) return missing(id, description, limit, missingWhy);
+  return withFairness(
+    {
+      id,
+      description,
+      measured: measured(),
+      limit,
+      value,
+      threshold: limitMs,
+      ...atMost(value, limitMs, ' ms'),
+    },
+    runs,
+  );
+}
+
 function withFairness(check: TargetCheck, runs: readonly Row[]): TargetCheck {
   const why = unclean(runs);
   if (!why || check.status === 'not measured') return check;
@@ -190,55 +216,32 @@ export function checkTargets(rows: readonly Row[]): TargetCheck[] {
       );
     }
   }
-  {
-    const description = 'Saturation probe: p50 ≤ 50 ms';
-    if (sat?.p50 === undefined)
-      checks.push(
-        missing('saturation-p50', description, '≤ 50 ms', 'saturation of Nestling missing'),
-      );
-    else {
-      const measured = `${num(sat.p50, 1)} ms (p50 of ${samples(sat)} deliveries)`;
-      checks.push(
-        withFairness(
-          {
-            id: 'saturation-p50',
-            description,
-            measured,
-            limit: '≤ 50 ms',
-            value: sat.p50,
-            threshold: 50,
-            ...atMost(sat.p50, 50, ' ms'),
-          },
-          findRuns(rows, 'nestling', 'saturation'),
-        ),
-      );
-    }
-  }
+  checks.push(
+    msAtMost(
+      'saturation-p50',
+      'Saturation probe: p50 ≤ 50 ms',
+      50,
+      sat?.p50,
+      () => `${num(sat?.p50, 1)} ms (p50 of ${samples(sat!)} deliveries)`,
+      'saturation of Nestling missing',
+      findRuns(rows, 'nestling', 'saturation'),
+    ),
+  );
   checks.push(...stormChecks(rows));
   checks.push(idleCheck(rows, undefined), idleCheck(rows, 'no-presence'));
-  {
-    const chat = findRow(rows, 'nestling', 'chat');
-    const description = 'Chat round trip p99 ≤ 15 ms at the chat rate';
-    if (chat?.p99 === undefined)
-      checks.push(missing('chat-p99', description, '≤ 15 ms', 'chat run missing'));
-    else {
-      const measured = `${num(chat.p99, 1)} ms at ${num(chat.rate)} msgs/s (p99 of ${samples(chat)} deliveries)`;
-      checks.push(
-        withFairness(
-          {
-            id: 'chat-p99',
-            description,
-            measured,
-            limit: '≤ 15 ms',
-            value: chat.p99,
-            threshold: 15,
-            ...atMost(chat.p99, 15, ' ms'),
-          },
-          findRuns(rows, 'nestling', 'chat'),
-        ),
-      );
-    }
-  }
+  const chat = findRow(rows, 'nestling', 'chat');
+  checks.push(
+    msAtMost(
+      'chat-p99',
+      'Chat round trip p99 ≤ 15 ms at the chat rate',
+      15,
+      chat?.p99,
+      () =>
+        `${num(chat?.p99, 1)} ms at ${num(chat?.rate)} msgs/s (p99 of ${samples(chat!)} deliveries)`,
+      'chat run missing',
+      findRuns(rows, 'nestling', 'chat'),
+    ),
+  );
   checks.push(chatProbeCheck(findRow(rows, 'nestling', 'chatprobe')));
   // The honest senders' figures (the poisoner's refused pushes are counted apart, as intended).
   checks.push(
