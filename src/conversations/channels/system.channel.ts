@@ -114,12 +114,10 @@ export class SystemChannel {
     ctx: ChannelContext,
   ): Promise<string> {
     const senderId = await this.guard.authorize(ctx, payload);
-    const started = await this.encrypted.startGroup(senderId, payload.user_ids, payload.alias, {
-      publicKey: payload.public_key,
-      privateKey: payload.private_key,
-    });
-    announceConversation(this.realtime, started.conversation, started.memberIds);
-    return started.conversation.id;
+    const keys = creatorKeys(payload);
+    return this.announced(
+      await this.encrypted.startGroup(senderId, payload.user_ids, payload.alias, keys),
+    );
   }
 
   /**
@@ -132,12 +130,8 @@ export class SystemChannel {
     ctx: ChannelContext,
   ): Promise<string> {
     const senderId = await this.guard.authorize(ctx, payload);
-    const started = await this.encrypted.startPrivate(senderId, payload.other_user_id, {
-      publicKey: payload.public_key,
-      privateKey: payload.private_key,
-    });
-    announceConversation(this.realtime, started.conversation, started.memberIds);
-    return started.conversation.id;
+    const keys = creatorKeys(payload);
+    return this.announced(await this.encrypted.startPrivate(senderId, payload.other_user_id, keys));
   }
 
   @On('*')
@@ -156,6 +150,15 @@ export class SystemChannel {
     throw chatPayloadError(issues);
   }
 
+  /** Every member's `user:` topic gets `new_conversation`; the reply is the bare id. */
+  private announced(started: {
+    conversation: Parameters<typeof announceConversation>[1];
+    memberIds: string[];
+  }): string {
+    announceConversation(this.realtime, started.conversation, started.memberIds);
+    return started.conversation.id;
+  }
+
   private setVisibility(ctx: ChannelContext, userId: string, hidden: boolean): void {
     const tracked = ctx.assigns.get(TRACKED) === true;
     if (hidden && tracked) {
@@ -167,3 +170,9 @@ export class SystemChannel {
     }
   }
 }
+
+/** The creator's key pair as the payload names it. */
+const creatorKeys = (payload: { public_key: unknown; private_key: unknown }) => ({
+  publicKey: payload.public_key,
+  privateKey: payload.private_key,
+});
