@@ -52,6 +52,24 @@ describe('BatchedLookup', () => {
     expect(statements).toBeLessThanOrEqual(10); // 1,000 lookups: 2 at once, then 500 a batch
   });
 
+  it('answers undefined for a non-UUID without failing the others of its batch; any case', async () => {
+    const things = lookup();
+    const before = await calls();
+    const answers = await Promise.all([
+      things.find(ids[1]),
+      things.find('not-a-uuid'),
+      things.find(ids[2].toUpperCase()),
+      things.find(ids[3]),
+    ]);
+    expect(answers).toEqual([
+      { id: ids[1], name: 'thing 1' },
+      undefined,
+      { id: ids[2], name: 'thing 2' },
+      { id: ids[3], name: 'thing 3' },
+    ]);
+    expect((await calls()) - before).toBeLessThanOrEqual(3); // the non-UUID costs no statement
+  });
+
   it('sends a lone lookup at once, and reads what changed since', async () => {
     const things = lookup();
     expect(await things.find(ids[0])).toEqual({ id: ids[0], name: 'thing 0' });

@@ -61,7 +61,7 @@ export class AccessTokens {
     }
     const claims = accessTokenClaims(payload);
     if (claims === undefined) return undefined;
-    const owner = await this.owners.find(claims.sub.toLowerCase());
+    const owner = await this.owners.find(claims.sub);
     return owner !== undefined && !issuedBefore(claims, owner.tokens_valid_after)
       ? owner.id
       : undefined;

@@ -3,6 +3,8 @@ import type { DataSource } from 'typeorm';
 import { BatchQueue } from '../common/batching/batch-queue.js';
 import { preparedQuery } from './prepared-query.js';
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /** A lookup made while this many statements run waits and leaves with the others. */
 const LOOKUPS_IN_FLIGHT = 2;
 const LOOKUP_BATCH_MAX = 500;
@@ -28,9 +30,13 @@ export class BatchedLookup<R extends QueryResultRow & { id: string }> {
     private readonly sql: string,
   ) {}
 
-  /** The row with this id (a lower-case UUID), or undefined. */
+  /**
+   * The row with this id, or undefined (also for a string that is not a UUID: one such id
+   * would fail the `uuid[]` cast, and with it every lookup of its batch). Any case is accepted;
+   * PostgreSQL answers lower case.
+   */
   find(id: string): Promise<R | undefined> {
-    return this.lookups.submit(id);
+    return UUID.test(id) ? this.lookups.submit(id.toLowerCase()) : Promise.resolve(undefined);
   }
 
   private async load(ids: string[]): Promise<Array<R | undefined>> {

@@ -9,8 +9,6 @@ export interface PlayerSummary {
   nickname: string | null;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /**
  * Player lookups of the socket paths (connect, presence join, announcements), batched: when
  * thousands of players connect at once (a rally opening, a deploy reconnecting every socket)
@@ -30,6 +28,6 @@ export class PlayerLookup {
 
   /** The player with this id; undefined when there is none (or the id is not a UUID). */
   find(id: string): Promise<PlayerSummary | undefined> {
-    return UUID.test(id) ? this.players.find(id.toLowerCase()) : Promise.resolve(undefined);
+    return this.players.find(id);
   }
 }

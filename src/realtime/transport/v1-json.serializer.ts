@@ -7,9 +7,9 @@ import {
   type Frame,
   type Message,
 } from './message.js';
+import type { Serializer } from './serializer.js';
 
 const CLOSE_OBJECT = Buffer.from('}');
-import type { Serializer } from './serializer.js';
 
 const REQUIRED_KEYS = ['topic', 'event', 'payload', 'ref'] as const;
 
