@@ -4,6 +4,7 @@
  * round-robin load balancer works. Three built server processes on one database and the
  * machine's Redis, driven with raw LongPoll HTTP (`npx nest build` first).
  */
+import { sample, scrapeUntil } from '../support/metrics.js';
 import {
   type Cluster,
   describeCluster,
@@ -65,6 +66,13 @@ await describeCluster('cluster: LongPoll without sticky sessions', () => {
       env: { LONGPOLL_WINDOW_MS: String(WINDOW_MS), WS_MAX_FRAME_BYTES: String(MAX_FRAME_BYTES) },
     });
     nodes = cluster.nodes.map(({ url }) => new LongPollRaw(`${url}/socket/longpoll`));
+    // A node forwards LongPoll requests only to nodes it has heard from: wait until all have.
+    for (const { url } of cluster.nodes)
+      await scrapeUntil(
+        url,
+        (text) => sample(text, 'nestling_cluster_nodes') === 3,
+        'all nodes seen',
+      );
   }, 60_000);
   afterEach(() => disconnectAll());
   afterAll(() => cluster?.stop());
