@@ -45,6 +45,9 @@ describe('JWK rules', () => {
     ['a private key whose p·q is not n', () => privateJwk({ ...priv, p: priv.q, q: pub.n })],
     ['keys of two pairs', () => keyPair(webCryptoLike(2048).pub, priv)],
     ['not an object', () => publicJwk('n')],
+    ['a one-character n (no byte)', () => publicJwk({ ...pub, n: 'A' })],
+    ['a one-character e (no byte)', () => publicJwk({ ...pub, e: 'A' })],
+    ['a one-character p (no byte)', () => privateJwk({ ...priv, p: 'A' })],
   ])('refuses %s', (_name, check) => {
     expect(check).toThrow(InvalidJwk);
   });

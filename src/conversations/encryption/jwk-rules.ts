@@ -42,7 +42,13 @@ const present = (value: unknown) => value !== undefined && value !== null;
 
 function member(jwk: Record<string, unknown>, name: string): string {
   const value = jwk[name];
-  if (typeof value !== 'string' || !BASE64URL.test(value) || value.length > MAX_MEMBER_CHARS)
+  // One base64url character decodes to no byte at all: no integer (BigInt('0x') would throw).
+  if (
+    typeof value !== 'string' ||
+    !BASE64URL.test(value) ||
+    value.length > MAX_MEMBER_CHARS ||
+    Buffer.from(value, 'base64url').length === 0
+  )
     throw new InvalidJwk(`${name} is not a base64url integer`);
   return value;
 }
